@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The front door: `make run` and `make test` install what is missing, build, and do the thing.
+
+BUILD ?= build
+MESON_TEST_ARGS ?= --print-errorlogs
+DEMO_ARGS ?=
+
+.PHONY: all deps build run test bench fuzz format format-check inspect clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps $(BUILD)/build.ninja
+	meson compile -C $(BUILD)
+
+# Until sluiced exists: a live test pattern packaged by cmafsink, served from memory on 127.0.0.1.
+run: build
+	meson devenv -C $(BUILD) ./tools/sluice-demo $(DEMO_ARGS)
+
+test: build
+	meson test -C $(BUILD) $(MESON_TEST_ARGS)
+
+# Long-running benchmarks, not part of `make test`.
+bench: build
+	./tests/bench/repackage.sh $(BUILD)
+
+# gst-inspect-1.0 against the build tree, e.g. `make inspect ELEMENT=cmafsink`.
+ELEMENT ?= cmafsink
+inspect: build
+	meson devenv -C $(BUILD) gst-inspect-1.0 $(ELEMENT)
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cpp' '*.h' | xargs clang-format --dry-run -Werror
+
+clean:
+	rm -rf $(BUILD)

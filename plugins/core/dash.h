@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * DASH MPD (ISO/IEC 23009-1, DASH-IF IOP live profile) rendered from a SegmentWindow.
+ */
+
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "segmentwindow.h"
+
+namespace sluice {
+
+/*
+ * Live mode: a dynamic isoff-live MPD (fixed availabilityStartTime, publishTime = nowMs,
+ * minimumUpdatePeriod, timeShiftBufferDepth, UTCTiming, one Period per period in the window,
+ * one AdaptationSet per media type, SegmentTemplate + SegmentTimeline + $Number$). After end()
+ * the MPD stays dynamic but gets mediaPresentationDuration and no minimumUpdatePeriod.
+ * VOD mode: a static MPD with mediaPresentationDuration.
+ *
+ * The <MPD ...> start tag is kept within the first 512 bytes so GStreamer 1.22's typefinder
+ * recognises it.
+ */
+std::string renderMpd(const SegmentWindow &window, int64_t nowMs);
+
+} /* namespace sluice */
