@@ -251,16 +251,24 @@ void appendAdaptationSet(std::string &out, const SegmentWindow &window, const Gr
 
 std::string renderMpd(const SegmentWindow &window, int64_t nowMs)
 {
-	const bool dynamic = window.config().mode == WindowMode::Live;
+	/*
+	 * A live stream that ended becomes static (DASH-IF IOP 4.6: dynamic to static at the end
+	 * of a live presentation). Left dynamic with a duration, ffmpeg 5.1 polls it forever and
+	 * dashdemux2 1.22 refuses it once the wall clock is past its end.
+	 */
+	const bool dynamic = window.config().mode == WindowMode::Live && !window.ended();
 	const double target = window.targetDurationSeconds();
 	const std::deque<PeriodRecord> &periods = window.periods();
 
 	/*
-	 * A dynamic MPD's Period@start counts from availabilityStartTime, i.e. media time 0. A
-	 * static one has no wall clock: its timeline starts with the first period, so a stream
-	 * whose timestamps begin at 10 s doesn't open with 10 s of nothing.
+	 * Period@start counts from where the timeline begins: the first period ever, so the
+	 * first Period starts at PT0S (dashdemux2 1.22 adds a non-zero Period@start twice when it
+	 * re-reads a live MPD, and skips a segment per update). availabilityStartTime is the wall
+	 * clock there. A live MPD that ends keeps this timing (DASH-IF IOP 4.6), so a client that
+	 * followed it sees no jump; a VOD timeline starts at its first segment anyway, so a
+	 * stream whose timestamps begin at 10 s doesn't open with 10 s of nothing.
 	 */
-	const double origin = !dynamic && !periods.empty() ? periods.front().start : 0.0;
+	const double origin = window.timelineOrigin();
 
 	/*
 	 * The start tag holds nothing but the namespace, profile, type and timing, so that it
@@ -284,12 +292,11 @@ std::string renderMpd(const SegmentWindow &window, int64_t nowMs)
 		}
 
 		attr(out, "type", "dynamic");
-		attr(out, "availabilityStartTime", formatUtcTime(window.availabilityStartTimeMs()));
+		attr(out, "availabilityStartTime",
+		     formatUtcTime(window.availabilityStartTimeMs()
+				   + static_cast<int64_t>(std::llround(origin * 1000.0))));
 		attr(out, "publishTime", formatUtcTime(nowMs));
-		if (window.ended())
-			attr(out, "mediaPresentationDuration", duration(window.presentationEnd()));
-		else
-			attr(out, "minimumUpdatePeriod", duration(target));
+		attr(out, "minimumUpdatePeriod", duration(target));
 		/*
 		 * What the window holds, but never less than three target durations: a client
 		 * starting suggestedPresentationDelay behind the live edge must land inside it.

@@ -18,7 +18,7 @@ namespace sluice {
  * Live mode: a dynamic isoff-live MPD (fixed availabilityStartTime, publishTime = nowMs,
  * minimumUpdatePeriod, timeShiftBufferDepth, UTCTiming, one Period per period in the window,
  * one AdaptationSet per media type, SegmentTemplate + SegmentTimeline + $Number$). After end()
- * the MPD stays dynamic but gets mediaPresentationDuration and no minimumUpdatePeriod.
+ * a live MPD becomes static (DASH-IF IOP 4.6) over the segments still in the window.
  * VOD mode: a static MPD with mediaPresentationDuration.
  *
  * The <MPD ...> start tag is kept within the first 512 bytes so GStreamer 1.22's typefinder

@@ -114,6 +114,8 @@ std::vector<SegmentRecord> SegmentWindow::append(size_t index, SegmentRecord seg
 	segment.number = t.nextNumber++;
 	segment.period = t.period;
 
+	if (!started_)
+		timelineOrigin_ = seconds(segment.startTime, timescale);
 	if (!started_ || segment.period > currentPeriod_) {
 		periods_.push_back({segment.period, seconds(segment.startTime, timescale)});
 		currentPeriod_ = segment.period;

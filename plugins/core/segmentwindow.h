@@ -120,6 +120,8 @@ public:
 
 	/* UTC ms at media time 0 of the first period (DASH availabilityStartTime); 0 = unknown */
 	int64_t availabilityStartTimeMs() const { return availabilityStartMs_; }
+	/* Media time, in seconds, where the first period began; never changes once set. */
+	double timelineOrigin() const { return timelineOrigin_; }
 	/* HLS EXT-X-TARGETDURATION in seconds; constant for the life of the window. */
 	uint32_t targetDurationSeconds() const;
 	/* Largest segment duration in seconds seen on any track. */
@@ -156,6 +158,7 @@ private:
 	bool started_ = false; /* a segment was appended: period currentPeriod_ exists */
 	bool availabilityKnown_ = false;
 	int64_t availabilityStartMs_ = 0;
+	double timelineOrigin_ = 0.0;
 };
 
 } /* namespace sluice */

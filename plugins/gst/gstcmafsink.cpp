@@ -45,6 +45,7 @@
 #include <vector>
 
 #include <glib/gstdio.h>
+#include <gst/audio/audio.h>
 #include <gst/video/video.h>
 
 #include "capsconfig.h"
@@ -160,7 +161,7 @@ static guint signals[LAST_SIGNAL];
 #define VIDEO_CAPS                                                                                 \
 	"video/x-h264, stream-format = (string) { avc, byte-stream }, "                            \
 	"alignment = (string) au; "                                                                \
-	"video/x-h265, stream-format = (string) { hvc1, byte-stream }, "                           \
+	"video/x-h265, stream-format = (string) { hvc1, hev1, byte-stream }, "                     \
 	"alignment = (string) au; "                                                                \
 	"video/x-av1, stream-format = (string) obu-stream, "                                       \
 	"alignment = (string) tu; "                                                                \
@@ -306,8 +307,9 @@ static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 			    header);
 	gst_buffer_list_insert(data.get(), 0, gst_buffer_new_memdup(header.data(), header.size()));
 
+	/* Manifests place a segment by its earliest presentation time (tfdt + first offset). */
 	SegmentRecord record;
-	record.startTime = frag.baseMediaDecodeTime;
+	record.startTime = frag.baseMediaDecodeTime + frag.samples.front().compositionOffset;
 	record.duration = frag.duration;
 	record.size = header.size() + frag.dataSize;
 	record.wallClockMs
