@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * A static-file HTTP server on 127.0.0.1 for the player tests, running on a thread of its own.
+ */
+
+#include "httpserver.h"
+
+#include <future>
+#include <mutex>
+#include <string_view>
+#include <thread>
+
+#include <glib.h>
+#include <libsoup/soup.h>
+
+namespace sluice::test {
+
+namespace {
+
+const char *mimeTypeFor(std::string_view path)
+{
+	struct Mapping {
+		std::string_view suffix;
+		const char *mime;
+	};
+	static constexpr Mapping mappings[] = {
+		{".m3u8", "application/vnd.apple.mpegurl"},
+		{".mpd", "application/dash+xml"},
+		{".m4s", "video/iso.segment"},
+		{".mp4", "video/mp4"},
+	};
+	for (const auto &m : mappings) {
+		if (path.ends_with(m.suffix))
+			return m.mime;
+	}
+	return "application/octet-stream";
+}
+
+} /* namespace */
+
+struct StaticFileServer::Private {
+	std::string root;
+
+	/* Owned by the server thread: created, run and released there. */
+	GMainContext *context = nullptr;
+	GMainLoop *loop = nullptr;
+	std::thread thread;
+
+	/* Guards log; taken by the server thread and by readers of requestLog(). */
+	mutable std::mutex mutex;
+	std::vector<std::string> log;
+
+	void record(const char *method, const char *path, guint status)
+	{
+		std::lock_guard<std::mutex> locker(mutex);
+		log.push_back(std::string(method) + " " + path + " " + std::to_string(status));
+	}
+
+	static void handle(SoupServer *, SoupServerMessage *msg, const char *path, GHashTable *,
+			   gpointer userData);
+	void run(std::promise<std::string> ready);
+};
+
+void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, const char *path,
+				       GHashTable *, gpointer userData)
+{
+	auto *self = static_cast<Private *>(userData);
+	const char *method = soup_server_message_get_method(msg);
+
+	guint status = SOUP_STATUS_OK;
+	if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD) {
+		status = SOUP_STATUS_NOT_IMPLEMENTED;
+	} else if (std::string_view(path).find("..") != std::string_view::npos) {
+		status = SOUP_STATUS_FORBIDDEN;
+	} else {
+		g_autofree char *file = g_build_filename(self->root.c_str(), path, nullptr);
+		gchar *contents = nullptr;
+		gsize length = 0;
+		if (g_file_get_contents(file, &contents, &length, nullptr)) {
+			soup_server_message_set_response(msg, mimeTypeFor(path), SOUP_MEMORY_TAKE,
+							 contents, length);
+			/* Live playlists change under the same name. */
+			soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+						     "Cache-Control", "no-cache");
+		} else {
+			status = SOUP_STATUS_NOT_FOUND;
+		}
+	}
+	soup_server_message_set_status(msg, status, nullptr);
+	self->record(method, path, status);
+}
+
+void StaticFileServer::Private::run(std::promise<std::string> ready)
+{
+	g_main_context_push_thread_default(context);
+
+	/* Listening attaches the socket sources to the thread-default context: this one. */
+	SoupServer *server = soup_server_new("server-header", "sluice-test", nullptr);
+	soup_server_add_handler(server, nullptr, &Private::handle, this, nullptr);
+
+	g_autoptr(GError) error = nullptr;
+	if (!soup_server_listen_local(server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error)) {
+		ready.set_value(std::string("error: ") + error->message);
+	} else {
+		GSList *uris = soup_server_get_uris(server);
+		std::string url = "http://127.0.0.1:"
+			+ std::to_string(g_uri_get_port(static_cast<GUri *>(uris->data)));
+		g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
+		ready.set_value(url);
+		g_main_loop_run(loop);
+	}
+
+	soup_server_disconnect(server);
+	g_object_unref(server);
+	g_main_context_pop_thread_default(context);
+}
+
+StaticFileServer::StaticFileServer(std::string root) : d_(std::make_unique<Private>())
+{
+	d_->root = std::move(root);
+	d_->context = g_main_context_new();
+	d_->loop = g_main_loop_new(d_->context, FALSE);
+}
+
+StaticFileServer::~StaticFileServer()
+{
+	if (d_->thread.joinable()) {
+		/* Through the context, so a quit can't be lost before the loop runs. */
+		g_main_context_invoke(
+			d_->context,
+			[](gpointer loop) {
+				g_main_loop_quit(static_cast<GMainLoop *>(loop));
+				return G_SOURCE_REMOVE;
+			},
+			d_->loop);
+		d_->thread.join();
+	}
+	g_main_loop_unref(d_->loop);
+	g_main_context_unref(d_->context);
+}
+
+bool StaticFileServer::start(std::string &error)
+{
+	std::promise<std::string> ready;
+	std::future<std::string> result = ready.get_future();
+	d_->thread = std::thread(&Private::run, d_.get(), std::move(ready));
+
+	std::string value = result.get();
+	if (value.starts_with("error: ")) {
+		error = value.substr(7);
+		d_->thread.join();
+		return false;
+	}
+	baseUrl_ = value;
+	return true;
+}
+
+std::vector<std::string> StaticFileServer::requestLog() const
+{
+	std::lock_guard<std::mutex> locker(d_->mutex);
+	return d_->log;
+}
+
+} /* namespace sluice::test */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * A static-file HTTP server on 127.0.0.1 for the player tests, running on a thread of its own.
+ */
+
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sluice::test {
+
+/*
+ * Serves the files under a directory as they are at request time (a live playlist can grow
+ * under it), with the MIME types players expect for HLS and DASH. Listens on an ephemeral port
+ * of 127.0.0.1; the libsoup server lives on its own GMainContext, driven by a thread the
+ * server starts and joins, so the test's thread can block on a subprocess meanwhile.
+ */
+class StaticFileServer
+{
+public:
+	explicit StaticFileServer(std::string root);
+	~StaticFileServer();
+
+	StaticFileServer(const StaticFileServer &) = delete;
+	StaticFileServer &operator=(const StaticFileServer &) = delete;
+
+	/* Starts listening; false with a message in error when it cannot. */
+	bool start(std::string &error);
+
+	/* "http://127.0.0.1:PORT", valid after start() succeeded. */
+	const std::string &baseUrl() const { return baseUrl_; }
+
+	/* "GET /video_0-1.m4s 200" for every request so far, oldest first. */
+	std::vector<std::string> requestLog() const;
+
+	struct Private;
+
+private:
+	std::unique_ptr<Private> d_;
+	std::string baseUrl_;
+};
+
+} /* namespace sluice::test */
