@@ -37,6 +37,7 @@
 #include "gstcmafsink.h"
 
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -104,6 +105,7 @@ struct CmafPad {
 	bool eos = false;
 	bool newStream = false; /* a stream-start after data: the next keyframe opens a period */
 	bool haveData = false;
+	bool warnedLongSegment = false;
 
 	/* Guarded by State::lock. */
 	size_t windowIndex = SIZE_MAX;
@@ -292,6 +294,31 @@ static void apply_retention(GstCmafSink *self, CmafPad &cp)
 	}
 }
 
+/*
+ * A live playlist's EXT-X-TARGETDURATION never changes, and RFC 8216 wants every segment to
+ * round to no more than it. A segment can only be cut on a keyframe, so a source whose
+ * keyframes are farther apart (repackaging, no encoder upstream to ask) makes longer ones:
+ * say so once, with what to do about it. Called with state->lock.
+ */
+static void check_segment_duration(GstCmafSink *self, CmafPad &cp, const SegmentWindow &window,
+				   const SegmentRecord &record)
+{
+	if (cp.warnedLongSegment || window.config().mode != WindowMode::Live)
+		return;
+	double seconds = static_cast<double>(record.duration) / cp.config.track.timescale;
+	if (std::llround(seconds) <= window.targetDurationSeconds())
+		return;
+	cp.warnedLongSegment = true;
+	GST_ELEMENT_WARNING(
+		self, STREAM, FORMAT,
+		("Segments of %s last up to %.1f s, longer than target-duration (%u s): "
+		 "the stream's keyframes are farther apart. Set target-duration to "
+		 "at least its keyframe interval, or have the encoder make keyframes "
+		 "more often.",
+		 cp.id.c_str(), seconds, window.targetDurationSeconds()),
+		("HLS players may stall on a segment longer than EXT-X-TARGETDURATION"));
+}
+
 /* Writes one closed fragment, updates the window and the manifests. Streaming thread. */
 static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 {
@@ -349,6 +376,7 @@ static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 		if (state->active.playlistType == GST_CMAF_SINK_PLAYLIST_LIVE
 		    && !publish_manifests(self))
 			return GST_FLOW_ERROR;
+		check_segment_duration(self, cp, window, record);
 	}
 	cp.sequence++;
 
@@ -816,6 +844,7 @@ static bool start(GstCmafSink *self)
 		cp->haveCodecConfig = false;
 		cp->haveData = false;
 		cp->newStream = false;
+		cp->warnedLongSegment = false;
 		cp->eos = false;
 		cp->sequence = 1;
 		cp->requestedBoundary = -1;

@@ -139,7 +139,12 @@ protected:
 				sawEos_ = true;
 			else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR)
 				errors_.push_back(gst_message_ref(msg));
-			else if (s && gst_structure_has_name(s, "cmafsink-segment-added")) {
+			else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
+				GError *warning = nullptr;
+				gst_message_parse_warning(msg, &warning, nullptr);
+				warnings_.push_back(warning->message);
+				g_error_free(warning);
+			} else if (s && gst_structure_has_name(s, "cmafsink-segment-added")) {
 				SegmentMessage m;
 				m.track = gst_structure_get_string(s, "track");
 				m.name = gst_structure_get_string(s, "name");
@@ -199,6 +204,7 @@ protected:
 	GstBus *bus_ = nullptr;
 	std::vector<GstHarness *> harnesses_;
 	std::vector<GstMessage *> errors_;
+	std::vector<std::string> warnings_;
 	bool sawEos_ = false;
 };
 
@@ -281,6 +287,11 @@ TEST_F(CmafSinkTest, NoSegmentStartsWithoutKeyframe)
 	/* No keyframe at 1.5 s: the segment runs on to the next one at 2.5 s. */
 	EXPECT_EQ(segs[0].duration, 2 * GST_SECOND);
 	EXPECT_EQ(segs[1].runningTime, 5 * GST_SECOND / 2);
+
+	/* Longer than the live playlist's target duration: one warning that says what to do. */
+	ASSERT_EQ(warnings_.size(), 1u);
+	EXPECT_NE(warnings_[0].find("video_0"), std::string::npos) << warnings_[0];
+	EXPECT_NE(warnings_[0].find("target-duration"), std::string::npos) << warnings_[0];
 }
 
 TEST_F(CmafSinkTest, AsksUpstreamForKeyUnitsOnTheGrid)
