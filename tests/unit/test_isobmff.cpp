@@ -12,62 +12,21 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <string_view>
 
+#include "codec_samples.h"
 #include "codecs.h"
+#include "golden.h"
 #include "isobmff.h"
 
 using namespace sluice;
+using namespace sluice::test;
 
 namespace {
 
-std::vector<uint8_t> unhex(std::string_view hex)
-{
-	std::vector<uint8_t> out;
-	for (size_t i = 0; i + 1 < hex.size(); i += 2)
-		out.push_back(static_cast<uint8_t>(
-			std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-	return out;
-}
-
-std::string hex(std::span<const uint8_t> data)
-{
-	static constexpr char digits[] = "0123456789abcdef";
-	std::string s;
-	for (uint8_t b : data) {
-		s += digits[b >> 4];
-		s += digits[b & 15];
-	}
-	return s;
-}
-
-/* Real configurations from GStreamer 1.22 encoders (see test_codecs.cpp for the pipelines). */
-constexpr std::string_view kAvcC
-	= "01640014ffe1001d67640014acd94141fb016a0c0c0d4a000003000200000300791e"
-	  "28532c01000568ebecb22c";
-constexpr std::string_view kAvcC1080
-	= "0164002affe1001e6764002aacd940780227e5c05a808080a0000003002000000c"
-	  "91e30632c001000568ebecb22c";
-constexpr std::string_view kAvcC422
-	= "017a001effe1001d677a001ebcd940b4126c0528303032000003000200000300651e"
-	  "2c5b2c01000568ebecb22c";
-constexpr std::string_view kHvcC = "0101600000009000000000003ff000fcfdf8f800000f03200001001840010c0"
-				   "1ffff016000000300900000030000"
-				   "03003f959809210001003142010101600000030090000003000003003fa00a0"
-				   "80f165959a4932bffc00040005a83"
-				   "0303020000030002000003003c1022000100074401c172b46240";
-constexpr std::string_view kHvcC1080Main10 = "0102200000009000000000007bf000fcfdfafa00000f032000010"
-					     "01840010c01ffff0220000003009000000300000300"
-					     "7b959809210001003342010102200000030090000003000003007"
-					     "ba003c08010e4d96566924cafff000100016a0202"
-					     "0208000003000800000301904022000100074401c172b46240";
-constexpr std::string_view kAv1C = "81000c000a0c000000043cffbf81b5f20080";
-constexpr std::string_view kAscLc = "119056e500";
+/* HE-AAC with explicit SBR signalling and 5.1 Opus (mapping family 1), as in test_codecs.cpp. */
 constexpr std::string_view kAscHe = "2b1188";
-constexpr std::string_view kOpusHead = "4f707573486561640102380180bb0000000000";
 constexpr std::string_view kOpusHead51 = "4f707573486561640106380180bb000000ff010402000401020305";
 
 TrackConfig videoTrack(Codec codec, std::string_view config)
@@ -401,25 +360,6 @@ std::string hexDump(std::span<const uint8_t> data)
 	return s;
 }
 
-void expectGolden(const std::string &name, const std::string &actual)
-{
-	const char *dir = std::getenv("SLUICE_GOLDEN_DIR");
-	if (!dir)
-		GTEST_SKIP() << "SLUICE_GOLDEN_DIR not set (run through meson test)";
-	std::string path = std::string(dir) + "/isobmff/" + name;
-
-	const char *update = std::getenv("SLUICE_UPDATE_GOLDEN");
-	if (update && std::string_view(update) == "1") {
-		std::ofstream(path, std::ios::binary) << actual;
-		return;
-	}
-	std::ifstream in(path, std::ios::binary);
-	ASSERT_TRUE(in) << "missing golden " << path << "; create it with SLUICE_UPDATE_GOLDEN=1";
-	std::string expected((std::istreambuf_iterator<char>(in)), {});
-	EXPECT_EQ(expected, actual)
-		<< "golden " << path << " differs; SLUICE_UPDATE_GOLDEN=1 rewrites it";
-}
-
 std::string dumpTree(std::span<const uint8_t> data)
 {
 	BoxDumper d;
@@ -467,24 +407,24 @@ size_t findBox(const std::vector<uint8_t> &v, std::string_view type)
 
 TEST(InitSegment, H264Golden)
 {
-	auto init = writeInitSegment(videoTrack(Codec::H264, kAvcC));
+	auto init = writeInitSegment(videoTrack(Codec::H264, kAvcC320));
 	ASSERT_FALSE(init.empty());
-	expectGolden("init-h264.txt", dumpTree(init));
-	expectGolden("init-h264.hex", hexDump(init));
+	expectGolden("isobmff", "init-h264.txt", dumpTree(init));
+	expectGolden("isobmff", "init-h264.hex", hexDump(init));
 }
 
 TEST(InitSegment, H265Golden)
 {
-	auto init = writeInitSegment(videoTrack(Codec::H265, kHvcC));
+	auto init = writeInitSegment(videoTrack(Codec::H265, kHvcC320));
 	ASSERT_FALSE(init.empty());
-	expectGolden("init-h265.txt", dumpTree(init));
+	expectGolden("isobmff", "init-h265.txt", dumpTree(init));
 }
 
 TEST(InitSegment, Av1Golden)
 {
 	auto init = writeInitSegment(videoTrack(Codec::AV1, kAv1C));
 	ASSERT_FALSE(init.empty());
-	expectGolden("init-av1.txt", dumpTree(init));
+	expectGolden("isobmff", "init-av1.txt", dumpTree(init));
 }
 
 TEST(InitSegment, Vp9Golden)
@@ -494,21 +434,21 @@ TEST(InitSegment, Vp9Golden)
 	t.height = 1080;
 	auto init = writeInitSegment(t);
 	ASSERT_FALSE(init.empty());
-	expectGolden("init-vp9.txt", dumpTree(init));
+	expectGolden("isobmff", "init-vp9.txt", dumpTree(init));
 }
 
 TEST(InitSegment, AacGolden)
 {
 	auto init = writeInitSegment(audioTrack(Codec::AAC, kAscLc));
 	ASSERT_FALSE(init.empty());
-	expectGolden("init-aac.txt", dumpTree(init));
+	expectGolden("isobmff", "init-aac.txt", dumpTree(init));
 }
 
 TEST(InitSegment, OpusGolden)
 {
 	auto init = writeInitSegment(audioTrack(Codec::Opus, kOpusHead));
 	ASSERT_FALSE(init.empty());
-	expectGolden("init-opus.txt", dumpTree(init));
+	expectGolden("isobmff", "init-opus.txt", dumpTree(init));
 }
 
 TEST(InitSegment, Opus51Golden)
@@ -517,14 +457,14 @@ TEST(InitSegment, Opus51Golden)
 	t.channels = 6;
 	auto init = writeInitSegment(t);
 	ASSERT_FALSE(init.empty());
-	expectGolden("init-opus-51.txt", dumpTree(init));
+	expectGolden("isobmff", "init-opus-51.txt", dumpTree(init));
 }
 
 /* ---- Init segments: specific properties ---- */
 
 TEST(InitSegment, Brands)
 {
-	EXPECT_EQ(majorBrand(writeInitSegment(videoTrack(Codec::H264, kAvcC))), "cfsd");
+	EXPECT_EQ(majorBrand(writeInitSegment(videoTrack(Codec::H264, kAvcC320))), "cfsd");
 	TrackConfig t = videoTrack(Codec::H264, kAvcC1080);
 	t.width = 1920;
 	t.height = 1080;
@@ -536,7 +476,7 @@ TEST(InitSegment, Brands)
 	EXPECT_EQ(majorBrand(writeInitSegment(t)), "cmfc"); /* beyond every AVC media profile */
 	EXPECT_EQ(majorBrand(writeInitSegment(videoTrack(Codec::H264, kAvcC422))), "cmfc");
 
-	EXPECT_EQ(majorBrand(writeInitSegment(videoTrack(Codec::H265, kHvcC))), "chhd");
+	EXPECT_EQ(majorBrand(writeInitSegment(videoTrack(Codec::H265, kHvcC320))), "chhd");
 	t = videoTrack(Codec::H265, kHvcC1080Main10);
 	t.width = 0; /* size from the SPS */
 	t.height = 0;
@@ -558,7 +498,7 @@ TEST(InitSegment, Brands)
 
 TEST(InitSegment, CompatibleBrandsAlwaysIncludeCmfcAndIso6)
 {
-	for (const auto &init : {writeInitSegment(videoTrack(Codec::H264, kAvcC)),
+	for (const auto &init : {writeInitSegment(videoTrack(Codec::H264, kAvcC320)),
 				 writeInitSegment(audioTrack(Codec::Opus, kOpusHead))}) {
 		ASSERT_GT(init.size(), 16u);
 		std::string ftyp(init.begin() + 16, init.begin() + be32(init, 0));
@@ -583,7 +523,7 @@ TEST(InitSegment, MissingConfigurationGivesNothing)
 
 TEST(InitSegment, PixelAspectRatio)
 {
-	TrackConfig t = videoTrack(Codec::H264, kAvcC);
+	TrackConfig t = videoTrack(Codec::H264, kAvcC320);
 	t.width = 720;
 	t.height = 576;
 	t.pixelAspect = {16, 15};
@@ -637,10 +577,10 @@ TEST(FragmentHeader, VideoGolden)
 {
 	std::vector<uint8_t> out;
 	auto samples = videoSamples();
-	writeFragmentHeader(videoTrack(Codec::H264, kAvcC), {3, (uint64_t {1} << 33) + 90000},
+	writeFragmentHeader(videoTrack(Codec::H264, kAvcC320), {3, (uint64_t {1} << 33) + 90000},
 			    samples, out);
-	expectGolden("fragment-video.txt", dumpTree(out));
-	expectGolden("fragment-video.hex", hexDump(out));
+	expectGolden("isobmff", "fragment-video.txt", dumpTree(out));
+	expectGolden("isobmff", "fragment-video.hex", hexDump(out));
 }
 
 TEST(FragmentHeader, AudioGolden)
@@ -649,14 +589,14 @@ TEST(FragmentHeader, AudioGolden)
 	std::vector<SampleInfo> samples
 		= {{288, 1024, 0, true}, {397, 1024, 0, true}, {292, 1024, 0, true}};
 	writeFragmentHeader(audioTrack(Codec::AAC, kAscLc), {1, 0}, samples, out);
-	expectGolden("fragment-audio.txt", dumpTree(out));
+	expectGolden("isobmff", "fragment-audio.txt", dumpTree(out));
 }
 
 TEST(FragmentHeader, LayoutAndDataOffset)
 {
 	std::vector<uint8_t> out;
 	auto samples = videoSamples();
-	writeFragmentHeader(videoTrack(Codec::H264, kAvcC), {1, 0}, samples, out);
+	writeFragmentHeader(videoTrack(Codec::H264, kAvcC320), {1, 0}, samples, out);
 
 	size_t styp = findBox(out, "styp");
 	size_t moof = findBox(out, "moof");
@@ -701,13 +641,13 @@ TEST(FragmentHeader, AppendsWithoutTouchingExistingBytes)
 	out.reserve(4096);
 	const uint8_t *data = out.data();
 	auto samples = videoSamples();
-	writeFragmentHeader(videoTrack(Codec::H264, kAvcC), {1, 0}, samples, out);
+	writeFragmentHeader(videoTrack(Codec::H264, kAvcC320), {1, 0}, samples, out);
 	EXPECT_EQ(out[0], 0xde);
 	EXPECT_EQ(out[1], 0xad);
 	EXPECT_EQ(out.data(), data); /* enough capacity: no reallocation */
 
 	std::vector<uint8_t> alone;
-	writeFragmentHeader(videoTrack(Codec::H264, kAvcC), {1, 0}, samples, alone);
+	writeFragmentHeader(videoTrack(Codec::H264, kAvcC320), {1, 0}, samples, alone);
 	EXPECT_EQ(out.size(), alone.size() + 2);
 	EXPECT_TRUE(std::equal(alone.begin(), alone.end(), out.begin() + 2));
 }
@@ -732,7 +672,7 @@ TEST(FragmentHeader, Audio)
 TEST(FragmentHeader, NoSamples)
 {
 	std::vector<uint8_t> out;
-	writeFragmentHeader(videoTrack(Codec::H264, kAvcC), {1, 0}, {}, out);
+	writeFragmentHeader(videoTrack(Codec::H264, kAvcC320), {1, 0}, {}, out);
 	size_t mdat = findBox(out, "mdat");
 	ASSERT_NE(mdat, std::string::npos);
 	EXPECT_EQ(be32(out, mdat), 8u);
@@ -744,7 +684,7 @@ TEST(FragmentHeader, LargeMdat)
 	/* Over 4 GiB of payload: the 16-byte largesize form, and data_offset accounts for it. */
 	std::vector<uint8_t> out;
 	std::vector<SampleInfo> samples(3, SampleInfo {0x60000000, 3000, 0, true});
-	writeFragmentHeader(videoTrack(Codec::H264, kAvcC), {1, 0}, samples, out);
+	writeFragmentHeader(videoTrack(Codec::H264, kAvcC320), {1, 0}, samples, out);
 	size_t mdat = out.size() - 16;
 	EXPECT_EQ(be32(out, mdat), 1u);
 	EXPECT_EQ(std::string(out.begin() + mdat + 4, out.begin() + mdat + 8), "mdat");
