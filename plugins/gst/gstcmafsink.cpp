@@ -37,27 +37,21 @@
 #include "gstcmafsink.h"
 
 #include <atomic>
-#include <cmath>
 #include <cstring>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
-#include <glib/gstdio.h>
 #include <gst/audio/audio.h>
 #include <gst/video/video.h>
 
 #include "capsconfig.h"
-#include "cmafstore.h"
+#include "cmafoutput.h"
 #include "cmaftrack.h"
 #include "codecs.h"
-#include "dash.h"
 #include "gref.h"
-#include "hls.h"
 #include "isobmff.h"
-#include "segmentwindow.h"
 
 GST_DEBUG_CATEGORY_STATIC(cmafsink_debug);
 #define GST_CAT_DEFAULT cmafsink_debug
@@ -99,34 +93,27 @@ struct CmafPad {
 	GstSegment segment;
 	TrackSegmenter segmenter;
 	Fragment fragment;
-	std::vector<uint8_t> init;
 	int64_t requestedBoundary = -1; /* last grid point a key unit was asked for */
 	uint32_t sequence = 1; /* mfhd sequence number, equals the window's segment number */
 	bool eos = false;
 	bool newStream = false; /* a stream-start after data: the next keyframe opens a period */
 	bool haveData = false;
 	bool warnedLongSegment = false;
-
-	/* Guarded by State::lock. */
-	size_t windowIndex = SIZE_MAX;
-	uint32_t initPeriod = UINT32_MAX; /* period whose init segment is stored */
-	std::deque<std::string> onDisk; /* media segment names written, oldest first */
-	std::deque<std::string> inMemory;
+	size_t trackIndex = SIZE_MAX; /* in the output's window */
 };
 
 /*
- * Streaming state. Lock order: State::lock, then ResourceStore's own lock. Streaming threads
- * take State::lock when a fragment closes (not per buffer); application threads calling
- * "get-resource" only take the store's lock.
+ * Streaming state. Lock order: State::lock, then CmafOutput's locks. Streaming threads take
+ * State::lock only to set the origin and at EOS, not per buffer; CmafOutput locks itself when
+ * a segment closes; application threads calling "get-resource" only take the store's lock.
  */
 struct State {
-	std::mutex lock; /* guards window, pads (the vector and the fields marked above) */
-	Settings active;
-	std::unique_ptr<SegmentWindow> window;
+	std::mutex lock; /* guards pads (the vector) and finished */
+	Settings active; /* written at start, read-only while streaming */
 	std::vector<std::unique_ptr<CmafPad>> pads;
 	bool finished = false;
 
-	ResourceStore store;
+	CmafOutput output;
 
 	std::atomic<int64_t> originNs {-1}; /* running time of the grid origin */
 	int64_t originWallMs = 0; /* UTC when the origin was set */
@@ -203,46 +190,6 @@ static CmafPad *pad_state(GstPad *pad)
 
 /* -- Output ------------------------------------------------------------------------------ */
 
-/* Stores a resource in memory and, when location is set, on disk. Called with state->lock. */
-static bool publish(GstCmafSink *self, const std::string &name, GRef<GstBufferList> data)
-{
-	State *state = self->state;
-	if (!state->active.location.empty()) {
-		std::string error;
-		if (!writeFileAtomic(state->active.location, name, data.get(), error)) {
-			GST_ELEMENT_ERROR(self, RESOURCE, WRITE,
-					  ("Could not write \"%s\" in \"%s\".", name.c_str(),
-					   state->active.location.c_str()),
-					  ("%s", error.c_str()));
-			return false;
-		}
-	}
-	state->store.put(name, std::move(data));
-	return true;
-}
-
-static bool publish_text(GstCmafSink *self, const std::string &name, const std::string &text)
-{
-	return publish(self, name, bufferListFromBytes(text));
-}
-
-/* Renders every manifest from the window. Called with state->lock. */
-static bool publish_manifests(GstCmafSink *self)
-{
-	State *state = self->state;
-	const SegmentWindow &window = *state->window;
-
-	for (size_t i = 0; i < window.trackCount(); i++) {
-		if (window.segments(i).empty())
-			continue;
-		if (!publish_text(self, mediaPlaylistName(window.track(i).id),
-				  renderMediaPlaylist(window, i)))
-			return false;
-	}
-	return publish_text(self, kMultivariantPlaylistName, renderMultivariantPlaylist(window))
-		&& publish_text(self, kMpdName, renderMpd(window, g_get_real_time() / 1000));
-}
-
 static TrackDescription describe(const CmafPad &cp)
 {
 	const TrackConfig &track = cp.config.track;
@@ -261,65 +208,7 @@ static TrackDescription describe(const CmafPad &cp)
 	return desc;
 }
 
-/* Drops what falls out of the memory and disk retention. Called with state->lock. */
-static void apply_retention(GstCmafSink *self, CmafPad &cp)
-{
-	State *state = self->state;
-	const Settings &s = state->active;
-	bool live = s.playlistType == GST_CMAF_SINK_PLAYLIST_LIVE && s.windowSize > 0;
-
-	/*
-	 * RFC 8216 6.2.2: a segment stays available for as long as the playlist lasts after it
-	 * leaves the playlist, so live memory keeps two windows. VOD keeps everything in memory,
-	 * unless it goes to disk: then the files are the output, and holding every segment a
-	 * second time only churns the heap (measured: 40% more system time repackaging 600 MB).
-	 */
-	size_t keepInMemory = SIZE_MAX;
-	if (live)
-		keepInMemory = 2 * static_cast<size_t>(s.windowSize);
-	else if (s.playlistType == GST_CMAF_SINK_PLAYLIST_VOD && !s.location.empty())
-		keepInMemory = 0;
-	while (cp.inMemory.size() > keepInMemory) {
-		state->store.remove(cp.inMemory.front());
-		cp.inMemory.pop_front();
-	}
-
-	if (!live || s.location.empty())
-		return;
-	size_t keepOnDisk = s.maxFiles ? std::max<size_t>(s.maxFiles, s.windowSize + 1)
-				       : 2 * static_cast<size_t>(s.windowSize);
-	while (cp.onDisk.size() > keepOnDisk) {
-		removeFile(s.location, cp.onDisk.front());
-		cp.onDisk.pop_front();
-	}
-}
-
-/*
- * A live playlist's EXT-X-TARGETDURATION never changes, and RFC 8216 wants every segment to
- * round to no more than it. A segment can only be cut on a keyframe, so a source whose
- * keyframes are farther apart (repackaging, no encoder upstream to ask) makes longer ones:
- * say so once, with what to do about it. Called with state->lock.
- */
-static void check_segment_duration(GstCmafSink *self, CmafPad &cp, const SegmentWindow &window,
-				   const SegmentRecord &record)
-{
-	if (cp.warnedLongSegment || window.config().mode != WindowMode::Live)
-		return;
-	double seconds = static_cast<double>(record.duration) / cp.config.track.timescale;
-	if (std::llround(seconds) <= window.targetDurationSeconds())
-		return;
-	cp.warnedLongSegment = true;
-	GST_ELEMENT_WARNING(
-		self, STREAM, FORMAT,
-		("Segments of %s last up to %.1f s, longer than target-duration (%u s): "
-		 "the stream's keyframes are farther apart. Set target-duration to "
-		 "at least its keyframe interval, or have the encoder make keyframes "
-		 "more often.",
-		 cp.id.c_str(), seconds, window.targetDurationSeconds()),
-		("HLS players may stall on a segment longer than EXT-X-TARGETDURATION"));
-}
-
-/* Writes one closed fragment, updates the window and the manifests. Streaming thread. */
+/* Writes one closed fragment through the output and announces it. Streaming thread. */
 static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 {
 	State *state = self->state;
@@ -341,54 +230,44 @@ static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 	record.wallClockMs
 		= state->originWallMs + (frag.startPts - state->originNs.load()) / 1000000;
 
-	std::string name = mediaSegmentName(cp.id, cp.sequence);
-	std::string location;
-	uint32_t period = 0;
-	uint64_t number = 0;
-	{
-		std::lock_guard<std::mutex> locker(state->lock);
-		SegmentWindow &window = *state->window;
-
-		std::vector<SegmentRecord> evicted = window.append(cp.windowIndex, record);
-		const SegmentRecord &last = window.segments(cp.windowIndex).back();
-		period = last.period;
-		number = last.number;
-		g_assert(number == cp.sequence);
-		(void)evicted; /* retention counts segments itself; the window only forgets them */
-
-		if (period != cp.initPeriod) {
-			GRef<GstBufferList> init = bufferListFromBytes(
-				{reinterpret_cast<const char *>(cp.init.data()), cp.init.size()});
-			if (!publish(self, initSegmentName(cp.id, period), std::move(init)))
-				return GST_FLOW_ERROR;
-			cp.initPeriod = period;
-		}
-
-		if (!publish(self, name, data))
-			return GST_FLOW_ERROR;
-		cp.inMemory.push_back(name);
-		if (!state->active.location.empty()) {
-			cp.onDisk.push_back(name);
-			location = state->active.location + "/" + name;
-		}
-		apply_retention(self, cp);
-
-		if (state->active.playlistType == GST_CMAF_SINK_PLAYLIST_LIVE
-		    && !publish_manifests(self))
-			return GST_FLOW_ERROR;
-		check_segment_duration(self, cp, window, record);
+	PublishedSegment out;
+	std::string error;
+	if (!state->output.addSegment(cp.trackIndex, record, std::move(data), out, error)) {
+		GST_ELEMENT_ERROR(self, RESOURCE, WRITE,
+				  ("Could not write the output of %s in \"%s\".", cp.id.c_str(),
+				   state->active.location.c_str()),
+				  ("%s", error.c_str()));
+		return GST_FLOW_ERROR;
 	}
+	g_assert(out.number == cp.sequence);
 	cp.sequence++;
+
+	/*
+	 * A live playlist's EXT-X-TARGETDURATION never changes, and a segment can only be cut on
+	 * a keyframe: a source whose keyframes are farther apart (repackaging, no encoder to ask)
+	 * makes segments RFC 8216 forbids. Say so once, with what to do about it.
+	 */
+	if (out.overlong && !cp.warnedLongSegment) {
+		cp.warnedLongSegment = true;
+		GST_ELEMENT_WARNING(
+			self, STREAM, FORMAT,
+			("Segments of %s last up to %.1f s, longer than target-duration (%u s): "
+			 "the stream's keyframes are farther apart. Set target-duration to "
+			 "at least its keyframe interval, or have the encoder make keyframes "
+			 "more often.",
+			 cp.id.c_str(), frag.durationNs / 1e9, state->active.targetDuration),
+			("HLS players may stall on a segment longer than EXT-X-TARGETDURATION"));
+	}
 
 	GST_LOG_OBJECT(
 		cp.pad, "segment %s: %" G_GUINT64_FORMAT " bytes, %zu samples, %" GST_TIME_FORMAT,
-		name.c_str(), record.size, frag.samples.size(), GST_TIME_ARGS(frag.durationNs));
+		out.name.c_str(), record.size, frag.samples.size(), GST_TIME_ARGS(frag.durationNs));
 
 	GstStructure *s = gst_structure_new(
 		"cmafsink-segment-added", "track", G_TYPE_STRING, cp.id.c_str(), "name",
-		G_TYPE_STRING, name.c_str(), "location", G_TYPE_STRING,
-		location.empty() ? nullptr : location.c_str(), "number", G_TYPE_UINT64, number,
-		"period", G_TYPE_UINT, period, "running-time", GST_TYPE_CLOCK_TIME,
+		G_TYPE_STRING, out.name.c_str(), "location", G_TYPE_STRING,
+		out.location.empty() ? nullptr : out.location.c_str(), "number", G_TYPE_UINT64,
+		out.number, "period", G_TYPE_UINT, out.period, "running-time", GST_TYPE_CLOCK_TIME,
 		static_cast<GstClockTime>(frag.startPts - kMediaTimeOffset), "duration",
 		GST_TYPE_CLOCK_TIME, static_cast<GstClockTime>(frag.durationNs), "size",
 		G_TYPE_UINT64, record.size, nullptr);
@@ -416,9 +295,8 @@ static bool same_track(const TrackConfig &a, const TrackConfig &b)
 /* Builds the init segment and registers the track in the window. Streaming thread. */
 static bool activate_track(GstCmafSink *self, CmafPad &cp)
 {
-	State *state = self->state;
-	cp.init = writeInitSegment(cp.config.track);
-	if (cp.init.empty()) {
+	std::vector<uint8_t> init = writeInitSegment(cp.config.track);
+	if (init.empty()) {
 		GST_ELEMENT_ERROR(self, STREAM, FORMAT,
 				  ("Cannot describe the %s stream on pad %s in an init segment.",
 				   codecName(cp.config.track.codec), cp.id.c_str()),
@@ -427,15 +305,10 @@ static bool activate_track(GstCmafSink *self, CmafPad &cp)
 	}
 	cp.haveCodecConfig = true;
 
-	std::lock_guard<std::mutex> locker(state->lock);
 	TrackDescription desc = describe(cp);
 	GST_INFO_OBJECT(cp.pad, "track %s: %s, codecs=%s", cp.id.c_str(),
 			codecName(cp.config.track.codec), desc.codecs.c_str());
-	if (cp.windowIndex == SIZE_MAX)
-		cp.windowIndex = state->window->addTrack(desc);
-	else
-		state->window->updateTrack(cp.windowIndex, desc);
-	cp.initPeriod = UINT32_MAX; /* (re)publish the init with the next segment */
+	cp.trackIndex = self->state->output.setTrack(cp.trackIndex, desc, std::move(init));
 	return true;
 }
 
@@ -445,10 +318,7 @@ static GstFlowReturn start_period(GstCmafSink *self, CmafPad &cp)
 	GstFlowReturn ret = flush_track(self, cp);
 	cp.segmenter.reset();
 	cp.requestedBoundary = -1;
-	std::lock_guard<std::mutex> locker(self->state->lock);
-	self->state->window->startDiscontinuity();
-	for (auto &other : self->state->pads)
-		other->initPeriod = UINT32_MAX;
+	self->state->output.startDiscontinuity();
 	return ret;
 }
 
@@ -692,9 +562,14 @@ static void finish(GstCmafSink *self)
 				return;
 		}
 		state->finished = true;
-		state->window->end();
-		if (!publish_manifests(self))
+		std::string error;
+		if (!state->output.finish(error)) {
+			GST_ELEMENT_ERROR(self, RESOURCE, WRITE,
+					  ("Could not write the final manifests in \"%s\".",
+					   state->active.location.c_str()),
+					  ("%s", error.c_str()));
 			return;
+		}
 	}
 	GST_INFO_OBJECT(self, "all streams ended, manifests final");
 	gst_element_post_message(GST_ELEMENT(self), gst_message_new_eos(GST_OBJECT(self)));
@@ -815,27 +690,24 @@ static bool start(GstCmafSink *self)
 	GST_OBJECT_UNLOCK(self);
 
 	const Settings &s = state->active;
-	if (!s.location.empty()) {
-		if (g_mkdir_with_parents(s.location.c_str(), 0755) != 0
-		    || g_access(s.location.c_str(), W_OK) != 0) {
-			int err = errno;
-			GST_ELEMENT_ERROR(self, RESOURCE, OPEN_WRITE,
-					  ("Could not write to the output directory \"%s\".",
-					   s.location.c_str()),
-					  ("%s", g_strerror(err)));
-			return false;
-		}
+	OutputConfig config;
+	config.location = s.location;
+	config.window.mode
+		= s.playlistType == GST_CMAF_SINK_PLAYLIST_VOD ? WindowMode::Vod : WindowMode::Live;
+	config.window.targetDurationMs = s.targetDuration * 1000;
+	config.window.windowSize = s.windowSize;
+	config.maxFiles = s.maxFiles;
+
+	std::string error;
+	if (!state->output.start(config, error)) {
+		GST_ELEMENT_ERROR(
+			self, RESOURCE, OPEN_WRITE,
+			("Could not write to the output directory \"%s\".", s.location.c_str()),
+			("%s", error.c_str()));
+		return false;
 	}
 
-	WindowConfig config;
-	config.mode
-		= s.playlistType == GST_CMAF_SINK_PLAYLIST_VOD ? WindowMode::Vod : WindowMode::Live;
-	config.targetDurationMs = s.targetDuration * 1000;
-	config.windowSize = s.windowSize;
-
 	std::lock_guard<std::mutex> locker(state->lock);
-	state->window = std::make_unique<SegmentWindow>(config);
-	state->store.clear();
 	state->finished = false;
 	state->originNs.store(-1);
 	for (auto &cp : state->pads) {
@@ -848,10 +720,7 @@ static bool start(GstCmafSink *self)
 		cp->eos = false;
 		cp->sequence = 1;
 		cp->requestedBoundary = -1;
-		cp->windowIndex = SIZE_MAX;
-		cp->initPeriod = UINT32_MAX;
-		cp->onDisk.clear();
-		cp->inMemory.clear();
+		cp->trackIndex = SIZE_MAX;
 		gst_segment_init(&cp->segment, GST_FORMAT_TIME);
 	}
 	return true;
@@ -886,7 +755,7 @@ static GstBufferList *gst_cmaf_sink_get_resource(GstCmafSink *self, const gchar 
 {
 	if (!name)
 		return nullptr;
-	return self->state->store.get(name).release();
+	return self->state->output.resource(name).release();
 }
 
 static void gst_cmaf_sink_set_property(GObject *object, guint prop_id, const GValue *value,
