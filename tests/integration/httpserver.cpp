@@ -17,6 +17,9 @@
 
 namespace sluice::test {
 
+/* Delivery latency of a media or init segment: a LAN's round trip and then some. */
+constexpr guint kSegmentLatencyMs = 20;
+
 namespace {
 
 const char *mimeTypeFor(std::string_view path)
@@ -90,6 +93,23 @@ void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, con
 	}
 	soup_server_message_set_status(msg, status, nullptr);
 	self->record(method, path, status);
+
+	if (status == SOUP_STATUS_OK
+	    && (g_str_has_suffix(path, ".m4s") || g_str_has_suffix(path, ".mp4"))) {
+		/* Paused, not slept: the server thread keeps answering other requests. */
+		soup_server_message_pause(msg);
+		GSource *delay = g_timeout_source_new(kSegmentLatencyMs);
+		g_source_set_callback(
+			delay,
+			[](gpointer data) {
+				auto *message = static_cast<SoupServerMessage *>(data);
+				soup_server_message_unpause(message);
+				return G_SOURCE_REMOVE;
+			},
+			g_object_ref(msg), g_object_unref);
+		g_source_attach(delay, self->context);
+		g_source_unref(delay);
+	}
 }
 
 void StaticFileServer::Private::run(std::promise<std::string> ready)

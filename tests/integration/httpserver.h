@@ -18,6 +18,12 @@ namespace sluice::test {
  * under it), with the MIME types players expect for HLS and DASH. Listens on an ephemeral port
  * of 127.0.0.1; the libsoup server lives on its own GMainContext, driven by a thread the
  * server starts and joins, so the test's thread can block on a subprocess meanwhile.
+ *
+ * Media segments are answered after a short delay, as over any real network. From a server
+ * answering in 0.2 ms, GStreamer 1.22's adaptivedemux2 can download a whole short
+ * presentation before it has exposed its pads, and then fails ("Can't push EOS on non-exposed
+ * pad", then "Couldn't download fragments") when the machine is busy: a race only loopback
+ * makes possible, which no player meets on a LAN.
  */
 class StaticFileServer
 {
