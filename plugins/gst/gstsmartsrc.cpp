@@ -1,0 +1,903 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * smartsrc: reads any channel source, classifies it and delivers its parsed streams.
+ */
+
+/**
+ * SECTION:element-smartsrc
+ *
+ * smartsrc reads a channel source named by a URI (HLS, DASH, MPEG-TS over HTTP, a file, or a
+ * synthetic test:// source), tells what it is in a "smartsrc-classified" element message
+ * (also the "classification" property), and delivers its elementary streams, parsed and with
+ * codec headers on every keyframe, on sometimes-pads video_%u and audio_%u.
+ *
+ * ```
+ *  http(s)://, file://                      ┌─► video_0
+ *    urisourcebin ─► parsebin ─(per stream)─┼─► audio_0
+ *    (hlsdemux2 / dashdemux2 inside)        └─► ...
+ *  test://PATTERN?codec=...
+ *    videotestsrc ─ timeoverlay ─ encoder ─ parser ─► video_0
+ *    audiotestsrc ─ encoder ─ parser ───────────────► audio_0
+ * ```
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 smartsrc uri="test://smpte?codec=h264&width=1280&height=720" name=s \
+ *   s.video_0 ! cmafsink name=c location=out s.audio_0 ! c.audio_0
+ * ]|
+ */
+
+#include "gstsmartsrc.h"
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <gst/pbutils/pbutils.h>
+
+#include "testuri.h"
+
+GST_DEBUG_CATEGORY_STATIC(smartsrc_debug);
+#define GST_CAT_DEFAULT smartsrc_debug
+
+using namespace sluice;
+
+namespace {
+
+constexpr GstSmartSrcVariantPolicy kDefaultVariantPolicy = GST_SMART_SRC_VARIANT_HIGHEST;
+
+/* Property snapshot, taken under the object lock. */
+struct Settings {
+	std::string uri;
+	std::string userAgent;
+	GstSmartSrcVariantPolicy variantPolicy = kDefaultVariantPolicy;
+	guint64 maxBitrate = 0;
+};
+
+/* What the plugged elements tell about the source. Guarded by State::lock. */
+struct Findings {
+	std::string type = "unknown"; /* test, hls, dash, mpegts, file, unknown */
+	std::string container; /* mpegts, mp4, matroska, ... */
+	bool adaptive = false;
+};
+
+/*
+ * Streaming state. State::lock guards findings, counters and the classification; it is taken
+ * from the threads that add pads and elements (streaming threads of the children) and from
+ * property reads.
+ */
+struct State {
+	std::mutex lock;
+	Settings active;
+	Findings findings;
+	guint videoPads = 0;
+	guint audioPads = 0;
+	std::map<std::string, GstCaps *> caps; /* owned; first caps of each exposed pad */
+	bool allPadsExposed = false;
+	bool classified = false;
+	GstStructure *classification = nullptr; /* owned */
+	/*
+	 * Streams are exposed once the source and each of its parsers said no-more-pads:
+	 * urisourcebin gives one pad per track of an adaptive source, each with its parsebin.
+	 */
+	guint parsers = 0;
+	/*
+	 * Per parsebin: audio/video streams in the collection it posts before exposing them (-1
+	 * until posted), and pads exposed so far. parsebin 1.22 never says no-more-pads.
+	 */
+	struct Progress {
+		int expected = -1;
+		guint exposed = 0;
+	};
+	std::map<GstElement *, Progress> progress;
+	guint selectedStreams = 0; /* adaptive sources: from the demuxer's STREAMS_SELECTED */
+	bool sourceDone = false;
+};
+
+} /* namespace */
+
+struct _GstSmartSrc {
+	GstBin parent;
+
+	Settings settings; /* guarded by GST_OBJECT_LOCK */
+	State *state;
+};
+
+enum {
+	PROP_0,
+	PROP_URI,
+	PROP_USER_AGENT,
+	PROP_VARIANT_POLICY,
+	PROP_MAX_BITRATE,
+	PROP_CLASSIFICATION,
+};
+
+static GstStaticPadTemplate video_template
+	= GST_STATIC_PAD_TEMPLATE("video_%u", GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate audio_template
+	= GST_STATIC_PAD_TEMPLATE("audio_%u", GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS_ANY);
+
+static void gst_smart_src_uri_handler_init(gpointer g_iface, gpointer iface_data);
+
+G_DEFINE_TYPE_WITH_CODE(GstSmartSrc, gst_smart_src, GST_TYPE_BIN,
+			G_IMPLEMENT_INTERFACE(GST_TYPE_URI_HANDLER, gst_smart_src_uri_handler_init))
+GST_ELEMENT_REGISTER_DEFINE(smartsrc, "smartsrc", GST_RANK_NONE, GST_TYPE_SMART_SRC)
+
+GType gst_smart_src_variant_policy_get_type(void)
+{
+	static GType type = 0;
+	static const GEnumValue values[] = {
+		{GST_SMART_SRC_VARIANT_HIGHEST, "The highest bitrate variant", "highest"},
+		{GST_SMART_SRC_VARIANT_LOWEST, "The lowest bitrate variant", "lowest"},
+		{GST_SMART_SRC_VARIANT_BEST, "The best variant under max-bitrate", "best"},
+		{0, nullptr, nullptr},
+	};
+	if (g_once_init_enter(&type)) {
+		GType t = g_enum_register_static("GstSmartSrcVariantPolicy", values);
+		g_once_init_leave(&type, t);
+	}
+	return type;
+}
+
+/* -- Classification ------------------------------------------------------------------------ */
+
+/* Short codec names for the classification, from parsed caps. */
+static const char *codec_from_caps(const GstStructure *s)
+{
+	const char *name = gst_structure_get_name(s);
+	static const struct {
+		const char *media;
+		const char *codec;
+	} table[] = {
+		{"video/x-h264", "h264"},
+		{"video/x-h265", "h265"},
+		{"video/x-av1", "av1"},
+		{"video/x-vp9", "vp9"},
+		{"video/x-vp8", "vp8"},
+		{"video/mpeg", "mpeg2video"},
+		{"audio/x-opus", "opus"},
+		{"audio/x-ac3", "ac3"},
+		{"audio/x-eac3", "eac3"},
+		{"audio/x-flac", "flac"},
+		{"audio/x-raw", "pcm"},
+		{"audio/x-vorbis", "vorbis"},
+		{"application/x-teletext", "teletext"},
+	};
+	if (!strcmp(name, "audio/mpeg")) {
+		int version = 0;
+		gst_structure_get_int(s, "mpegversion", &version);
+		return version == 1 ? "mp3" : "aac";
+	}
+	for (const auto &entry : table) {
+		if (!strcmp(name, entry.media))
+			return entry.codec;
+	}
+	return "unknown";
+}
+
+/* One "stream" structure of the classification, from a delivered pad's caps and tags. */
+static GstStructure *describe_stream(GstPad *pad, GstCaps *caps, const char *kind)
+{
+	GstStructure *stream = gst_structure_new("stream", "kind", G_TYPE_STRING, kind, "pad",
+						 G_TYPE_STRING, GST_PAD_NAME(pad), nullptr);
+	if (!caps || gst_caps_is_empty(caps))
+		return stream;
+
+	const GstStructure *s = gst_caps_get_structure(caps, 0);
+	gst_structure_set(stream, "codec", G_TYPE_STRING, codec_from_caps(s), nullptr);
+	if (g_autofree char *mime = gst_codec_utils_caps_get_mime_codec(caps))
+		gst_structure_set(stream, "codecs", G_TYPE_STRING, mime, nullptr);
+	for (const char *field : {"profile", "level", "tier"}) {
+		if (const char *value = gst_structure_get_string(s, field))
+			gst_structure_set(stream, field, G_TYPE_STRING, value, nullptr);
+	}
+	int value = 0, num = 0, den = 0;
+	for (const char *field : {"width", "height", "rate", "channels"}) {
+		if (gst_structure_get_int(s, field, &value))
+			gst_structure_set(stream, field, G_TYPE_INT, value, nullptr);
+	}
+	if (gst_structure_get_fraction(s, "framerate", &num, &den) && num > 0)
+		gst_structure_set(stream, "framerate", GST_TYPE_FRACTION, num, den, nullptr);
+
+	/* Bitrate and language come as tags, when the source carries them. */
+	if (GstEvent *event = gst_pad_get_sticky_event(pad, GST_EVENT_TAG, 0)) {
+		GstTagList *tags = nullptr;
+		gst_event_parse_tag(event, &tags);
+		guint bitrate = 0;
+		if (gst_tag_list_get_uint(tags, GST_TAG_BITRATE, &bitrate)
+		    || gst_tag_list_get_uint(tags, GST_TAG_NOMINAL_BITRATE, &bitrate))
+			gst_structure_set(stream, "bitrate", G_TYPE_UINT, bitrate, nullptr);
+		g_autofree char *language = nullptr;
+		if (gst_tag_list_get_string(tags, GST_TAG_LANGUAGE_CODE, &language))
+			gst_structure_set(stream, "language", G_TYPE_STRING, language, nullptr);
+		gst_event_unref(event);
+	}
+	return stream;
+}
+
+/* A source is live when no duration can be known: live HLS/DASH, an endless HTTP stream. */
+static bool is_live(GstSmartSrc *self)
+{
+	gint64 duration = -1;
+	bool any = false;
+	GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
+	GValue item = G_VALUE_INIT;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		auto *pad = GST_PAD(g_value_get_object(&item));
+		any = true;
+		gint64 d = -1;
+		if (gst_pad_peer_query_duration(pad, GST_FORMAT_TIME, &d)
+		    || gst_pad_query_duration(pad, GST_FORMAT_TIME, &d))
+			duration = std::max(duration, d);
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+	gst_iterator_free(it);
+	return any && duration <= 0;
+}
+
+/*
+ * Posts "smartsrc-classified" once every stream is exposed:
+ *   uri (string), type (string: test, hls, dash, mpegts, file, unknown),
+ *   container (string: mpegts, mp4, matroska, ...; empty when unknown), live (boolean),
+ *   streams (GstValueArray of "stream" structures: kind, pad, codec, codecs (RFC 6381),
+ *   profile, level, tier, width, height, framerate, rate, channels, bitrate, language).
+ */
+static void classify(GstSmartSrc *self, bool live)
+{
+	State *state = self->state;
+	GValue streams = G_VALUE_INIT;
+	gst_value_array_init(&streams, 2);
+
+	GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
+	GValue item = G_VALUE_INIT;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		auto *pad = GST_PAD(g_value_get_object(&item));
+		const char *kind = g_str_has_prefix(GST_PAD_NAME(pad), "video") ? "video" : "audio";
+		GstCaps *caps = nullptr;
+		{
+			std::lock_guard<std::mutex> locker(state->lock);
+			auto found = state->caps.find(GST_PAD_NAME(pad));
+			if (found != state->caps.end())
+				caps = gst_caps_ref(found->second);
+		}
+		GValue stream = G_VALUE_INIT;
+		g_value_init(&stream, GST_TYPE_STRUCTURE);
+		g_value_take_boxed(&stream, describe_stream(pad, caps, kind));
+		if (caps)
+			gst_caps_unref(caps);
+		gst_value_array_append_and_take_value(&streams, &stream);
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+	gst_iterator_free(it);
+
+	GstStructure *result;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		result = gst_structure_new("smartsrc-classified", "uri", G_TYPE_STRING,
+					   state->active.uri.c_str(), "type", G_TYPE_STRING,
+					   state->findings.type.c_str(), "container", G_TYPE_STRING,
+					   state->findings.container.c_str(), "live",
+					   G_TYPE_BOOLEAN, live, nullptr);
+		gst_structure_take_value(result, "streams", &streams);
+		if (state->classification)
+			gst_structure_free(state->classification);
+		state->classification = gst_structure_copy(result);
+	}
+	GST_INFO_OBJECT(self, "classified: %" GST_PTR_FORMAT, result);
+	gst_element_post_message(GST_ELEMENT(self),
+				 gst_message_new_element(GST_OBJECT(self), result));
+	g_object_notify(G_OBJECT(self), "classification");
+}
+
+/* Classifies once every stream is exposed and has its caps: the first moment all is known. */
+static void maybe_classify(GstSmartSrc *self)
+{
+	State *state = self->state;
+	bool test;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		if (state->classified || !state->allPadsExposed
+		    || state->caps.size() < state->videoPads + state->audioPads)
+			return;
+		state->classified = true;
+		test = state->findings.type == "test";
+	}
+	classify(self, test || is_live(self));
+}
+
+static GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	auto *self = static_cast<GstSmartSrc *>(data);
+	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+	if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS)
+		return GST_PAD_PROBE_OK;
+	GstCaps *caps;
+	gst_event_parse_caps(event, &caps);
+	bool first;
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		first = self->state->caps.emplace(GST_PAD_NAME(pad), gst_caps_ref(caps)).second;
+		if (!first)
+			gst_caps_unref(caps);
+	}
+	if (first)
+		maybe_classify(self);
+	return GST_PAD_PROBE_OK;
+}
+
+/* -- Children ------------------------------------------------------------------------------ */
+
+/* What a plugged element says about the source; also tunes parsers and adaptive demuxers. */
+static void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self)
+{
+	GstElementFactory *factory = gst_element_get_factory(element);
+	if (!factory)
+		return;
+	const char *name = GST_OBJECT_NAME(factory);
+	State *state = self->state;
+
+	/* Codec headers on every keyframe: a muxer or client can start at any of them. */
+	if (!strcmp(name, "h264parse") || !strcmp(name, "h265parse"))
+		g_object_set(element, "config-interval", -1, nullptr);
+
+	std::lock_guard<std::mutex> locker(state->lock);
+	Findings &f = state->findings;
+	if (g_str_has_prefix(name, "hlsdemux") || g_str_has_prefix(name, "dashdemux")) {
+		f.type = g_str_has_prefix(name, "hls") ? "hls" : "dash";
+		f.adaptive = true;
+		const Settings &s = state->active;
+		switch (s.variantPolicy) {
+		case GST_SMART_SRC_VARIANT_HIGHEST:
+			g_object_set(element, "min-bitrate", G_MAXUINT, "start-bitrate", G_MAXUINT,
+				     nullptr);
+			break;
+		case GST_SMART_SRC_VARIANT_LOWEST:
+			g_object_set(element, "max-bitrate", 1u, "start-bitrate", 1u, nullptr);
+			break;
+		case GST_SMART_SRC_VARIANT_BEST:
+			if (s.maxBitrate)
+				g_object_set(element, "max-bitrate",
+					     static_cast<guint>(
+						     std::min<guint64>(s.maxBitrate, G_MAXUINT)),
+					     nullptr);
+			break;
+		}
+	} else if (!strcmp(name, "tsdemux")) {
+		if (f.container.empty())
+			f.container = "mpegts";
+	} else if (!strcmp(name, "qtdemux")) {
+		if (f.container.empty())
+			f.container = "mp4";
+	} else if (!strcmp(name, "matroskademux")) {
+		if (f.container.empty())
+			f.container = "matroska";
+	}
+}
+
+/* HTTP details for every source element urisourcebin creates (also used by its demuxers). */
+static void on_source_setup(GstElement *, GstElement *source, GstSmartSrc *self)
+{
+	std::lock_guard<std::mutex> locker(self->state->lock);
+	const std::string &agent = self->state->active.userAgent;
+	if (!agent.empty()
+	    && g_object_class_find_property(G_OBJECT_GET_CLASS(source), "user-agent"))
+		g_object_set(source, "user-agent", agent.c_str(), nullptr);
+}
+
+/* Ghosts a parsed stream as video_%u / audio_%u. */
+static void check_exposed(GstSmartSrc *self);
+
+static void on_pad_added(GstElement *element, GstPad *pad, GstSmartSrc *self)
+{
+	if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC)
+		return;
+	g_autoptr(GstCaps) caps = gst_pad_get_current_caps(pad);
+	if (!caps)
+		caps = gst_pad_query_caps(pad, nullptr);
+	const char *media = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+	bool video = g_str_has_prefix(media, "video/");
+	bool audio = g_str_has_prefix(media, "audio/");
+	if (!video && !audio) {
+		GST_INFO_OBJECT(self, "not delivering a %s stream", media);
+		return;
+	}
+
+	std::string name;
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		auto found = self->state->progress.find(element);
+		if (found != self->state->progress.end())
+			found->second.exposed++;
+		name = video ? "video_" + std::to_string(self->state->videoPads++)
+			     : "audio_" + std::to_string(self->state->audioPads++);
+	}
+	GstPadTemplate *templ = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(self),
+								   video ? "video_%u" : "audio_%u");
+	GstPad *ghost = gst_ghost_pad_new_from_template(name.c_str(), pad, templ);
+	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_ghost_event, self,
+			  nullptr);
+	gst_pad_set_active(ghost, TRUE);
+	gst_element_add_pad(GST_ELEMENT(self), ghost);
+	check_exposed(self);
+}
+
+static void on_no_more_pads(GstElement *, GstSmartSrc *self)
+{
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		self->state->allPadsExposed = true;
+	}
+	gst_element_no_more_pads(GST_ELEMENT(self));
+	maybe_classify(self);
+}
+
+/* All streams are exposed once the source and every parser are done. */
+static void check_exposed(GstSmartSrc *self)
+{
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		State *state = self->state;
+		if (!state->sourceDone || state->allPadsExposed)
+			return;
+		for (const auto &[parser, p] : state->progress) {
+			if (p.expected < 0 || p.exposed < static_cast<guint>(p.expected))
+				return;
+		}
+	}
+	on_no_more_pads(nullptr, self);
+}
+
+static void on_source_no_more_pads(GstElement *, GstSmartSrc *self)
+{
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		self->state->sourceDone = true;
+	}
+	check_exposed(self);
+}
+
+/*
+ * Each pad of urisourcebin gets a parsebin. A plain source has exactly one pad; an adaptive
+ * one has one per selected track, and urisourcebin 1.22 never says no-more-pads for it: the
+ * demuxer's STREAMS_SELECTED message tells how many to expect. Called with State::lock.
+ */
+static void update_source_done(State *state)
+{
+	if (!state->findings.adaptive)
+		state->sourceDone = state->parsers >= 1;
+	else if (state->selectedStreams)
+		state->sourceDone = state->parsers >= state->selectedStreams;
+}
+
+static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *self)
+{
+	GstElement *parser = gst_element_factory_make("parsebin", nullptr);
+	g_signal_connect(parser, "pad-added", G_CALLBACK(on_pad_added), self);
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		self->state->parsers++;
+		/* An adaptive demuxer's pads carry one elementary track each, while the
+		 * collection a parsebin posts then repeats the demuxer's whole set. */
+		self->state->progress[parser].expected = self->state->findings.adaptive ? 1 : -1;
+		update_source_done(self->state);
+	}
+	/* A direct child: a ghost pad can only target a pad of one. */
+	gst_bin_add(GST_BIN(GST_OBJECT_PARENT(source)), parser);
+	gst_element_sync_state_with_parent(parser);
+	g_autoptr(GstPad) sink = gst_element_get_static_pad(parser, "sink");
+	if (gst_pad_link(pad, sink) != GST_PAD_LINK_OK)
+		GST_WARNING_OBJECT(self, "could not link %" GST_PTR_FORMAT, pad);
+}
+
+/* The encoder and parser chain of a test:// codec, with keyframes every second. */
+static std::string video_chain(const TestSourceSpec &spec)
+{
+	unsigned gop = std::max(1u, spec.fpsNum / std::max(1u, spec.fpsDen));
+	std::string kbps = spec.bitrateKbps ? std::to_string(spec.bitrateKbps) : "";
+	switch (spec.codec) {
+	case TestVideoCodec::H264:
+		return "x264enc tune=zerolatency speed-preset=ultrafast key-int-max="
+			+ std::to_string(gop) + (kbps.empty() ? "" : " bitrate=" + kbps)
+			+ " ! h264parse name=vout config-interval=-1";
+	case TestVideoCodec::H265:
+		return "x265enc tune=zerolatency speed-preset=ultrafast key-int-max="
+			+ std::to_string(gop) + (kbps.empty() ? "" : " bitrate=" + kbps)
+			+ " ! h265parse name=vout config-interval=-1";
+	case TestVideoCodec::VP9:
+		return "vp9enc deadline=1 cpu-used=8 keyframe-max-dist=" + std::to_string(gop)
+			+ (kbps.empty() ? "" : " target-bitrate=" + kbps + "000")
+			+ " ! vp9parse name=vout";
+	case TestVideoCodec::AV1:
+		return "av1enc cpu-used=8 usage-profile=realtime keyframe-max-dist="
+			+ std::to_string(gop) + (kbps.empty() ? "" : " target-bitrate=" + kbps)
+			+ " ! av1parse name=vout";
+	case TestVideoCodec::None:
+		break;
+	}
+	return {};
+}
+
+/*
+ * A live test pattern with a clock overlay and a tone, encoded as the URI asks:
+ * test://smpte?codec=h264&width=1280&height=720&fps=30&audio=aac
+ */
+static GstElement *build_test_source(const TestSourceSpec &spec, std::string &error)
+{
+	std::string description;
+	if (spec.codec != TestVideoCodec::None) {
+		description += "videotestsrc is-live=true pattern=" + spec.videotestsrcPattern
+			+ " ! video/x-raw,format=I420,width=" + std::to_string(spec.width)
+			+ ",height=" + std::to_string(spec.height) + ",framerate="
+			+ std::to_string(spec.fpsNum) + "/" + std::to_string(spec.fpsDen)
+			+ " ! timeoverlay font-desc=\"Sans 24\" ! " + video_chain(spec) + " ";
+	}
+	switch (spec.audio) {
+	case TestAudioCodec::AAC:
+		description += "audiotestsrc is-live=true wave=ticks ! "
+			       "audio/x-raw,rate=48000,channels=2 ! avenc_aac ! aacparse name=aout";
+		break;
+	case TestAudioCodec::Opus:
+		description += "audiotestsrc is-live=true wave=ticks ! "
+			       "audio/x-raw,rate=48000,channels=2 ! opusenc ! opusparse name=aout";
+		break;
+	case TestAudioCodec::None:
+		break;
+	}
+
+	g_autoptr(GError) err = nullptr;
+	GstElement *bin = gst_parse_bin_from_description_full(description.c_str(), FALSE, nullptr,
+							      GST_PARSE_FLAG_FATAL_ERRORS, &err);
+	if (!bin) {
+		error = err ? err->message : "cannot build the test pipeline";
+		return nullptr;
+	}
+	/* The parsers' pads become the bin's (one per stream; a parse bin ghosts only one). */
+	for (const char *name : {"vout", "aout"}) {
+		g_autoptr(GstElement) parser = gst_bin_get_by_name(GST_BIN(bin), name);
+		if (!parser)
+			continue;
+		g_autoptr(GstPad) pad = gst_element_get_static_pad(parser, "src");
+		gst_element_add_pad(bin, gst_ghost_pad_new(name, pad));
+	}
+	return bin;
+}
+
+/* Builds the children for the URI; false with a user message when the URI can't be read. */
+static bool build(GstSmartSrc *self)
+{
+	State *state = self->state;
+	GST_OBJECT_LOCK(self);
+	state->active = self->settings;
+	GST_OBJECT_UNLOCK(self);
+	const std::string &uri = state->active.uri;
+
+	if (uri.empty()) {
+		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("No source URI was given."),
+				  ("set the uri property"));
+		return false;
+	}
+
+	GstElement *child = nullptr;
+	if (g_str_has_prefix(uri.c_str(), "test://")) {
+		TestSourceSpec spec;
+		std::string error;
+		if (!parseTestUri(uri, spec, error) || !(child = build_test_source(spec, error))) {
+			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+					  ("Cannot open \"%s\": %s.", uri.c_str(), error.c_str()),
+					  (nullptr));
+			return false;
+		}
+		std::lock_guard<std::mutex> locker(state->lock);
+		state->findings = Findings {"test", "", false};
+	} else {
+		if (!gst_uri_is_valid(uri.c_str())) {
+			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
+					  ("\"%s\" is not a URI.", uri.c_str()), (nullptr));
+			return false;
+		}
+		g_autofree char *scheme = gst_uri_get_protocol(uri.c_str());
+		bool http = !g_ascii_strcasecmp(scheme, "http")
+			|| !g_ascii_strcasecmp(scheme, "https");
+		{
+			std::lock_guard<std::mutex> locker(state->lock);
+			state->findings = Findings {http ? "mpegts" : "file", "", false};
+		}
+		GstElement *source = gst_element_factory_make("urisourcebin", nullptr);
+		g_object_set(source, "uri", uri.c_str(), nullptr);
+		g_signal_connect(source, "source-setup", G_CALLBACK(on_source_setup), self);
+		g_signal_connect(source, "pad-added", G_CALLBACK(on_source_pad_added), self);
+		g_signal_connect(source, "no-more-pads", G_CALLBACK(on_source_no_more_pads), self);
+		gst_bin_add(GST_BIN(self), source);
+		return true;
+	}
+
+	gst_bin_add(GST_BIN(self), child);
+
+	/* A test source's pads all exist already. */
+	std::vector<GstPad *> pads;
+	for (GList *l = GST_ELEMENT(child)->srcpads; l; l = l->next)
+		pads.push_back(GST_PAD(l->data));
+	for (GstPad *pad : pads)
+		on_pad_added(child, pad, self);
+	on_no_more_pads(child, self);
+	return true;
+}
+
+static void teardown(GstSmartSrc *self)
+{
+	GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
+	GValue item = G_VALUE_INIT;
+	std::vector<GstPad *> pads;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		pads.push_back(GST_PAD(g_value_dup_object(&item)));
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+	gst_iterator_free(it);
+	for (GstPad *pad : pads) {
+		gst_element_remove_pad(GST_ELEMENT(self), pad);
+		gst_object_unref(pad);
+	}
+
+	GList *children = g_list_copy_deep(GST_BIN_CHILDREN(self),
+					   reinterpret_cast<GCopyFunc>(gst_object_ref), nullptr);
+	for (GList *l = children; l; l = l->next) {
+		gst_element_set_state(GST_ELEMENT(l->data), GST_STATE_NULL);
+		gst_bin_remove(GST_BIN(self), GST_ELEMENT(l->data));
+	}
+	g_list_free_full(children, gst_object_unref);
+
+	std::lock_guard<std::mutex> locker(self->state->lock);
+	State *state = self->state;
+	state->parsers = state->selectedStreams = 0;
+	state->progress.clear();
+	state->sourceDone = false;
+	state->videoPads = state->audioPads = 0;
+	for (auto &[name, caps] : state->caps)
+		gst_caps_unref(caps);
+	state->caps.clear();
+	state->allPadsExposed = state->classified = false;
+}
+
+static GstStateChangeReturn gst_smart_src_change_state(GstElement *element,
+						       GstStateChange transition)
+{
+	auto *self = GST_SMART_SRC(element);
+	if (transition == GST_STATE_CHANGE_NULL_TO_READY && !build(self))
+		return GST_STATE_CHANGE_FAILURE;
+
+	GstStateChangeReturn ret
+		= GST_ELEMENT_CLASS(gst_smart_src_parent_class)->change_state(element, transition);
+
+	if (transition == GST_STATE_CHANGE_READY_TO_NULL
+	    || (transition == GST_STATE_CHANGE_NULL_TO_READY && ret == GST_STATE_CHANGE_FAILURE))
+		teardown(self);
+	return ret;
+}
+
+static void gst_smart_src_handle_message(GstBin *bin, GstMessage *msg)
+{
+	auto *self = GST_SMART_SRC(bin);
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_STREAM_COLLECTION) {
+		GstStreamCollection *collection = nullptr;
+		gst_message_parse_stream_collection(msg, &collection);
+		int av = 0;
+		for (guint i = 0; i < gst_stream_collection_get_size(collection); i++) {
+			GstStreamType type = gst_stream_get_stream_type(
+				gst_stream_collection_get_stream(collection, i));
+			if (type & (GST_STREAM_TYPE_AUDIO | GST_STREAM_TYPE_VIDEO))
+				av++;
+		}
+		gst_object_unref(collection);
+		bool known;
+		{
+			std::lock_guard<std::mutex> locker(self->state->lock);
+			auto found = self->state->progress.find(GST_ELEMENT(GST_MESSAGE_SRC(msg)));
+			known = found != self->state->progress.end();
+			if (known && found->second.expected < 0)
+				found->second.expected = av;
+		}
+		if (known)
+			check_exposed(self);
+	}
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_STREAMS_SELECTED) {
+		{
+			std::lock_guard<std::mutex> locker(self->state->lock);
+			self->state->selectedStreams = gst_message_streams_selected_get_size(msg);
+			update_source_done(self->state);
+		}
+		check_exposed(self);
+	}
+	GST_BIN_CLASS(gst_smart_src_parent_class)->handle_message(bin, msg);
+}
+
+/* -- URI handler and GObject --------------------------------------------------------------- */
+
+static GstURIType gst_smart_src_uri_get_type(GType)
+{
+	return GST_URI_SRC;
+}
+
+static const gchar *const *gst_smart_src_uri_get_protocols(GType)
+{
+	static const gchar *protocols[] = {"test", nullptr};
+	return protocols;
+}
+
+static gchar *gst_smart_src_uri_get_uri(GstURIHandler *handler)
+{
+	auto *self = GST_SMART_SRC(handler);
+	GST_OBJECT_LOCK(self);
+	gchar *uri = self->settings.uri.empty() ? nullptr : g_strdup(self->settings.uri.c_str());
+	GST_OBJECT_UNLOCK(self);
+	return uri;
+}
+
+static gboolean gst_smart_src_uri_set_uri(GstURIHandler *handler, const gchar *uri, GError **error)
+{
+	auto *self = GST_SMART_SRC(handler);
+	if (GST_STATE(self) != GST_STATE_NULL) {
+		g_set_error(error, GST_URI_ERROR, GST_URI_ERROR_BAD_STATE,
+			    "the URI can only be changed in the NULL state");
+		return FALSE;
+	}
+	GST_OBJECT_LOCK(self);
+	self->settings.uri = uri ? uri : "";
+	GST_OBJECT_UNLOCK(self);
+	return TRUE;
+}
+
+static void gst_smart_src_uri_handler_init(gpointer g_iface, gpointer)
+{
+	auto *iface = static_cast<GstURIHandlerInterface *>(g_iface);
+	iface->get_type = gst_smart_src_uri_get_type;
+	iface->get_protocols = gst_smart_src_uri_get_protocols;
+	iface->get_uri = gst_smart_src_uri_get_uri;
+	iface->set_uri = gst_smart_src_uri_set_uri;
+}
+
+static void gst_smart_src_set_property(GObject *object, guint prop_id, const GValue *value,
+				       GParamSpec *pspec)
+{
+	auto *self = GST_SMART_SRC(object);
+	GST_OBJECT_LOCK(self);
+	Settings &s = self->settings;
+	switch (prop_id) {
+	case PROP_URI: {
+		const char *uri = g_value_get_string(value);
+		s.uri = uri ? uri : "";
+		break;
+	}
+	case PROP_USER_AGENT: {
+		const char *agent = g_value_get_string(value);
+		s.userAgent = agent ? agent : "";
+		break;
+	}
+	case PROP_VARIANT_POLICY:
+		s.variantPolicy = static_cast<GstSmartSrcVariantPolicy>(g_value_get_enum(value));
+		break;
+	case PROP_MAX_BITRATE:
+		s.maxBitrate = g_value_get_uint64(value);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+		break;
+	}
+	GST_OBJECT_UNLOCK(self);
+}
+
+static void gst_smart_src_get_property(GObject *object, guint prop_id, GValue *value,
+				       GParamSpec *pspec)
+{
+	auto *self = GST_SMART_SRC(object);
+	if (prop_id == PROP_CLASSIFICATION) {
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		gst_value_set_structure(value, self->state->classification);
+		return;
+	}
+	GST_OBJECT_LOCK(self);
+	const Settings &s = self->settings;
+	switch (prop_id) {
+	case PROP_URI:
+		g_value_set_string(value, s.uri.empty() ? nullptr : s.uri.c_str());
+		break;
+	case PROP_USER_AGENT:
+		g_value_set_string(value, s.userAgent.empty() ? nullptr : s.userAgent.c_str());
+		break;
+	case PROP_VARIANT_POLICY:
+		g_value_set_enum(value, s.variantPolicy);
+		break;
+	case PROP_MAX_BITRATE:
+		g_value_set_uint64(value, s.maxBitrate);
+		break;
+	default:
+		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+		break;
+	}
+	GST_OBJECT_UNLOCK(self);
+}
+
+static void gst_smart_src_finalize(GObject *object)
+{
+	auto *self = GST_SMART_SRC(object);
+	if (self->state->classification)
+		gst_structure_free(self->state->classification);
+	for (auto &[name, caps] : self->state->caps)
+		gst_caps_unref(caps);
+	delete self->state;
+	self->settings.~Settings();
+	G_OBJECT_CLASS(gst_smart_src_parent_class)->finalize(object);
+}
+
+static void gst_smart_src_init(GstSmartSrc *self)
+{
+	new (&self->settings) Settings();
+	self->state = new State();
+	GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SOURCE);
+	g_signal_connect(self, "deep-element-added", G_CALLBACK(on_deep_element_added), self);
+}
+
+static void gst_smart_src_class_init(GstSmartSrcClass *klass)
+{
+	GObjectClass *object_class = G_OBJECT_CLASS(klass);
+	GstElementClass *element_class = GST_ELEMENT_CLASS(klass);
+	const auto flags = static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS
+						    | GST_PARAM_MUTABLE_READY);
+
+	object_class->set_property = gst_smart_src_set_property;
+	object_class->get_property = gst_smart_src_get_property;
+	object_class->finalize = gst_smart_src_finalize;
+
+	g_object_class_install_property(
+		object_class, PROP_URI,
+		g_param_spec_string("uri", "URI",
+				    "The source: http(s):// (HLS, DASH, MPEG-TS), file://, or "
+				    "test://PATTERN?codec=h264|h265|vp9|av1|none&audio=aac|opus|"
+				    "none&width=W&height=H&fps=N[/D]&bitrate=KBPS",
+				    nullptr, flags));
+	g_object_class_install_property(
+		object_class, PROP_USER_AGENT,
+		g_param_spec_string("user-agent", "User-Agent",
+				    "User-Agent of every HTTP request (unset = GStreamer's)",
+				    nullptr, flags));
+	g_object_class_install_property(
+		object_class, PROP_VARIANT_POLICY,
+		g_param_spec_enum("variant-policy", "Variant policy",
+				  "Which variant of a multivariant HLS or multi-representation "
+				  "DASH source to read",
+				  GST_TYPE_SMART_SRC_VARIANT_POLICY, kDefaultVariantPolicy, flags));
+	g_object_class_install_property(
+		object_class, PROP_MAX_BITRATE,
+		g_param_spec_uint64("max-bitrate", "Max bitrate",
+				    "variant-policy=best: the highest variant at or under this "
+				    "bitrate in bit/s (0 = no limit)",
+				    0, G_MAXUINT64, 0, flags));
+	g_object_class_install_property(
+		object_class, PROP_CLASSIFICATION,
+		g_param_spec_boxed(
+			"classification", "Classification",
+			"What the source is, as posted in the smartsrc-classified "
+			"message (NULL until known)",
+			GST_TYPE_STRUCTURE,
+			static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+
+	element_class->change_state = gst_smart_src_change_state;
+	GST_BIN_CLASS(klass)->handle_message = gst_smart_src_handle_message;
+	gst_element_class_add_static_pad_template(element_class, &video_template);
+	gst_element_class_add_static_pad_template(element_class, &audio_template);
+	gst_element_class_set_static_metadata(
+		element_class, "Smart channel source", "Source/Network/Adaptive",
+		"Reads an HLS, DASH, MPEG-TS, file or test:// source, classifies it "
+		"(smartsrc-classified message) and delivers its parsed video and audio. "
+		"Example: gst-launch-1.0 smartsrc uri=\"test://smpte?codec=h264\" name=s "
+		"s.video_0 ! cmafsink name=c location=out s.audio_0 ! c.audio_0",
+		"Sluice authors");
+
+	gst_type_mark_as_plugin_api(GST_TYPE_SMART_SRC_VARIANT_POLICY, GstPluginAPIFlags(0));
+	GST_DEBUG_CATEGORY_INIT(smartsrc_debug, "smartsrc", 0, "Smart channel source");
+}

@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * smartsrc against real sources: test://, and HLS, DASH, MPEG-TS and files generated here and
+ * served from loopback; the classification and the delivered streams are checked.
+ */
+
+#include <string>
+#include <vector>
+
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include "httpserver.h"
+#include "outputdir.h"
+#include "producer.h"
+
+namespace sluice::test {
+namespace {
+
+struct Stream {
+	std::string kind, codec, codecs;
+	int width = 0, height = 0, rate = 0, channels = 0;
+	int fpsNum = 0, fpsDen = 0;
+};
+
+struct Classification {
+	bool posted = false;
+	std::string error; /* the ERROR message, when the pipeline failed */
+	std::string type, container;
+	bool live = false;
+	std::vector<Stream> streams;
+	unsigned buffers = 0; /* buffers that reached the sinks */
+
+	const Stream *find(const std::string &kind) const
+	{
+		for (const Stream &s : streams) {
+			if (s.kind == kind)
+				return &s;
+		}
+		return nullptr;
+	}
+};
+
+Classification parse(const GstStructure *s)
+{
+	Classification c;
+	c.posted = true;
+	c.type = gst_structure_get_string(s, "type");
+	c.container = gst_structure_get_string(s, "container");
+	gboolean live = FALSE;
+	gst_structure_get_boolean(s, "live", &live);
+	c.live = live;
+	const GValue *streams = gst_structure_get_value(s, "streams");
+	for (guint i = 0; streams && i < gst_value_array_get_size(streams); i++) {
+		const GstStructure *st
+			= gst_value_get_structure(gst_value_array_get_value(streams, i));
+		Stream stream;
+		stream.kind = gst_structure_get_string(st, "kind");
+		if (const char *codec = gst_structure_get_string(st, "codec"))
+			stream.codec = codec;
+		if (const char *codecs = gst_structure_get_string(st, "codecs"))
+			stream.codecs = codecs;
+		gst_structure_get_int(st, "width", &stream.width);
+		gst_structure_get_int(st, "height", &stream.height);
+		gst_structure_get_int(st, "rate", &stream.rate);
+		gst_structure_get_int(st, "channels", &stream.channels);
+		gst_structure_get_fraction(st, "framerate", &stream.fpsNum, &stream.fpsDen);
+		c.streams.push_back(stream);
+	}
+	return c;
+}
+
+/*
+ * Plays smartsrc uri=... into fakesinks until it has classified the source and a second has
+ * passed (so data flows), an error, or the timeout.
+ */
+Classification run(const std::string &uri, unsigned timeoutSeconds = 30)
+{
+	GstElement *pipeline = gst_pipeline_new(nullptr);
+	GstElement *src = gst_element_factory_make("smartsrc", nullptr);
+	EXPECT_NE(src, nullptr) << "smartsrc is not built";
+	if (!src)
+		return {};
+	g_object_set(src, "uri", uri.c_str(), nullptr);
+	gst_bin_add(GST_BIN(pipeline), src);
+
+	Classification result;
+	g_signal_connect(
+		src, "pad-added", G_CALLBACK(+[](GstElement *, GstPad *pad, GstElement *bin) {
+			GstElement *sink = gst_element_factory_make("fakesink", nullptr);
+			g_object_set(sink, "async", FALSE, "sync", FALSE, nullptr);
+			gst_bin_add(GST_BIN(bin), sink);
+			gst_element_sync_state_with_parent(sink);
+			g_autoptr(GstPad) sinkpad = gst_element_get_static_pad(sink, "sink");
+			gst_pad_link(pad, sinkpad);
+		}),
+		pipeline);
+	g_signal_connect(
+		src, "pad-added", G_CALLBACK(+[](GstElement *, GstPad *pad, Classification *c) {
+			gst_pad_add_probe(
+				pad, GST_PAD_PROBE_TYPE_BUFFER,
+				[](GstPad *, GstPadProbeInfo *, gpointer data) {
+					g_atomic_int_inc(reinterpret_cast<gint *>(
+						&static_cast<Classification *>(data)->buffers));
+					return GST_PAD_PROBE_OK;
+				},
+				c, nullptr);
+		}),
+		&result);
+
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	gint64 deadline = g_get_monotonic_time() + timeoutSeconds * G_USEC_PER_SEC;
+	gint64 classifiedAt = 0;
+	for (;;) {
+		gint64 now = g_get_monotonic_time();
+		if (now > deadline || (classifiedAt && now > classifiedAt + G_USEC_PER_SEC))
+			break;
+		GstMessage *msg = gst_bus_timed_pop(bus, 100 * GST_MSECOND);
+		if (!msg)
+			continue;
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+			GError *error = nullptr;
+			gst_message_parse_error(msg, &error, nullptr);
+			result.error = error->message;
+			g_error_free(error);
+			gst_message_unref(msg);
+			break;
+		}
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
+			gst_message_unref(msg);
+			break;
+		}
+		const GstStructure *s = gst_message_get_structure(msg);
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && s
+		    && gst_structure_has_name(s, "smartsrc-classified")) {
+			unsigned buffers = result.buffers;
+			result = parse(s);
+			result.buffers = buffers;
+			classifiedAt = g_get_monotonic_time();
+		}
+		gst_message_unref(msg);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(pipeline);
+	return result;
+}
+
+bool produce(const std::string &description, std::string &error)
+{
+	ProducerResult r = runProducer(description, 120);
+	error = r.error;
+	return r.reachedEos;
+}
+
+class SmartSrcTest : public testing::Test
+{
+protected:
+	void SetUp() override
+	{
+		if (!haveElement("smartsrc"))
+			GTEST_SKIP() << "smartsrc is not built";
+	}
+};
+
+TEST_F(SmartSrcTest, TestUriIsALiveSourceInTheCodecsAsked)
+{
+	Classification c = run("test://smpte?codec=h264&width=320&height=240&fps=25&audio=aac");
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.type, "test");
+	EXPECT_TRUE(c.live);
+	ASSERT_EQ(c.streams.size(), 2u);
+	const Stream *video = c.find("video");
+	const Stream *audio = c.find("audio");
+	ASSERT_TRUE(video && audio);
+	EXPECT_EQ(video->codec, "h264");
+	EXPECT_EQ(video->width, 320);
+	EXPECT_EQ(video->height, 240);
+	EXPECT_EQ(video->fpsNum, 25);
+	EXPECT_EQ(video->fpsDen, 1);
+	EXPECT_EQ(audio->codec, "aac");
+	EXPECT_EQ(audio->rate, 48000);
+	EXPECT_EQ(audio->channels, 2);
+	EXPECT_GT(c.buffers, 10u) << "streams were classified but no data flowed";
+}
+
+TEST_F(SmartSrcTest, TestUriInVp9AndOpus)
+{
+	Classification c = run("test://ball?codec=vp9&width=320&height=240&audio=opus");
+	ASSERT_TRUE(c.posted) << c.error;
+	ASSERT_TRUE(c.find("video") && c.find("audio"));
+	EXPECT_EQ(c.find("video")->codec, "vp9");
+	EXPECT_EQ(c.find("audio")->codec, "opus");
+}
+
+TEST_F(SmartSrcTest, BadTestUriIsAnErrorNamingTheField)
+{
+	Classification c = run("test://smpte?codec=h266");
+	EXPECT_FALSE(c.posted);
+	EXPECT_NE(c.error.find("h266"), std::string::npos) << c.error;
+	EXPECT_NE(c.error.find("codec"), std::string::npos) << c.error;
+}
+
+TEST_F(SmartSrcTest, NotAUriIsAnError)
+{
+	Classification c = run("not a uri");
+	EXPECT_FALSE(c.posted);
+	EXPECT_NE(c.error.find("not a URI"), std::string::npos) << c.error;
+}
+
+/* Sources made once per test: cmafsink's own HLS + DASH output, a TS and an MP4 file. */
+class SmartSrcServedTest : public SmartSrcTest
+{
+protected:
+	void SetUp() override
+	{
+		SmartSrcTest::SetUp();
+		if (IsSkipped())
+			return;
+		ASSERT_FALSE(dir_.path().empty());
+		const std::string av
+			= "videotestsrc num-buffers=90 ! "
+			  "video/x-raw,format=I420,width=320,height=240,framerate=30/1 "
+			  "! x264enc key-int-max=30 ! h264parse ! ";
+		std::string error;
+		ASSERT_TRUE(produce(
+			av + "cmafsink name=c playlist-type=vod target-duration=1 location="
+				+ dir_.path()
+				+ " audiotestsrc num-buffers=140 samplesperbuffer=1024 ! "
+				  "audio/x-raw,rate=48000 ! avenc_aac ! aacparse ! c.audio_0",
+			error))
+			<< error;
+		ASSERT_TRUE(produce(
+			av + "mpegtsmux name=m ! filesink location=" + dir_.path()
+				+ "/stream.ts audiotestsrc num-buffers=140 samplesperbuffer=1024 "
+				  "! audio/x-raw,rate=48000 ! avenc_aac ! aacparse ! m.",
+			error))
+			<< error;
+		ASSERT_TRUE(produce(
+			av + "mp4mux name=m ! filesink location=" + dir_.path()
+				+ "/movie.mp4 audiotestsrc num-buffers=140 samplesperbuffer=1024 "
+				  "! audio/x-raw,rate=48000 ! avenc_aac ! aacparse ! m.",
+			error))
+			<< error;
+		std::string start;
+		ASSERT_TRUE(server_.start(start)) << start;
+	}
+
+	void expectH264Aac(const Classification &c)
+	{
+		ASSERT_TRUE(c.find("video") && c.find("audio"));
+		EXPECT_EQ(c.find("video")->codec, "h264");
+		EXPECT_EQ(c.find("video")->width, 320);
+		EXPECT_EQ(c.find("audio")->codec, "aac");
+		EXPECT_GT(c.buffers, 10u);
+	}
+
+	OutputDir dir_ {"smartsrc"};
+	StaticFileServer server_ {dir_.path()};
+};
+
+TEST_F(SmartSrcServedTest, HlsOverHttp)
+{
+	Classification c = run(server_.baseUrl() + "/master.m3u8");
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.type, "hls");
+	EXPECT_EQ(c.container, "mp4");
+	EXPECT_FALSE(c.live);
+	expectH264Aac(c);
+}
+
+TEST_F(SmartSrcServedTest, DashOverHttp)
+{
+	Classification c = run(server_.baseUrl() + "/manifest.mpd");
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.type, "dash");
+	EXPECT_FALSE(c.live);
+	expectH264Aac(c);
+}
+
+TEST_F(SmartSrcServedTest, MpegTsOverHttp)
+{
+	Classification c = run(server_.baseUrl() + "/stream.ts");
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.type, "mpegts");
+	EXPECT_EQ(c.container, "mpegts");
+	expectH264Aac(c);
+}
+
+TEST_F(SmartSrcServedTest, Mp4File)
+{
+	Classification c = run("file://" + dir_.path() + "/movie.mp4");
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.type, "file");
+	EXPECT_EQ(c.container, "mp4");
+	EXPECT_FALSE(c.live);
+	expectH264Aac(c);
+}
+
+TEST_F(SmartSrcServedTest, MissingHttpSourceIsAnErrorNamingIt)
+{
+	Classification c = run(server_.baseUrl() + "/nowhere.m3u8");
+	EXPECT_FALSE(c.posted);
+	EXPECT_FALSE(c.error.empty());
+}
+
+} /* namespace */
+} /* namespace sluice::test */
