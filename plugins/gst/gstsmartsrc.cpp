@@ -32,6 +32,7 @@
 #include "gstsmartsrc.h"
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -53,6 +54,7 @@ constexpr GstSmartSrcVariantPolicy kDefaultVariantPolicy = GST_SMART_SRC_VARIANT
 struct Settings {
 	std::string uri;
 	std::string userAgent;
+	std::shared_ptr<GstStructure> extraHeaders; /* never modified once set: replaced */
 	GstSmartSrcVariantPolicy variantPolicy = kDefaultVariantPolicy;
 	guint64 maxBitrate = 0;
 };
@@ -110,6 +112,7 @@ enum {
 	PROP_0,
 	PROP_URI,
 	PROP_USER_AGENT,
+	PROP_EXTRA_HEADERS,
 	PROP_VARIANT_POLICY,
 	PROP_MAX_BITRATE,
 	PROP_CLASSIFICATION,
@@ -383,10 +386,12 @@ static void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSm
 static void on_source_setup(GstElement *, GstElement *source, GstSmartSrc *self)
 {
 	std::lock_guard<std::mutex> locker(self->state->lock);
-	const std::string &agent = self->state->active.userAgent;
-	if (!agent.empty()
-	    && g_object_class_find_property(G_OBJECT_GET_CLASS(source), "user-agent"))
-		g_object_set(source, "user-agent", agent.c_str(), nullptr);
+	const Settings &s = self->state->active;
+	GObjectClass *klass = G_OBJECT_GET_CLASS(source);
+	if (!s.userAgent.empty() && g_object_class_find_property(klass, "user-agent"))
+		g_object_set(source, "user-agent", s.userAgent.c_str(), nullptr);
+	if (s.extraHeaders && g_object_class_find_property(klass, "extra-headers"))
+		g_object_set(source, "extra-headers", s.extraHeaders.get(), nullptr);
 }
 
 /* Ghosts a parsed stream as video_%u / audio_%u. */
@@ -680,9 +685,39 @@ static GstStateChangeReturn gst_smart_src_change_state(GstElement *element,
 	return ret;
 }
 
+/*
+ * An error inside (souphttpsrc's "File not found", a demuxer's "no streams") becomes
+ * smartsrc's own, naming the source and keeping the cause, so a user reading a channel
+ * error learns which URI failed and why. The original details stay in the debug text.
+ */
+static GstMessage *own_error(GstSmartSrc *self, GstMessage *msg)
+{
+	g_autoptr(GError) error = nullptr;
+	g_autofree char *debug = nullptr;
+	gst_message_parse_error(msg, &error, &debug);
+	std::string uri;
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		uri = self->state->active.uri;
+	}
+	g_autofree char *path = gst_object_get_path_string(GST_MESSAGE_SRC(msg));
+	GError *own = g_error_new(error->domain, error->code, "Cannot read \"%s\": %s", uri.c_str(),
+				  error->message);
+	g_autofree char *details = g_strdup_printf("%s: %s", path, debug ? debug : "");
+	GstMessage *result = gst_message_new_error(GST_OBJECT(self), own, details);
+	g_error_free(own);
+	return result;
+}
+
 static void gst_smart_src_handle_message(GstBin *bin, GstMessage *msg)
 {
 	auto *self = GST_SMART_SRC(bin);
+	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR
+	    && GST_MESSAGE_SRC(msg) != GST_OBJECT(self)) {
+		GstMessage *own = own_error(self, msg);
+		gst_message_unref(msg);
+		msg = own;
+	}
 	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_STREAM_COLLECTION) {
 		GstStreamCollection *collection = nullptr;
 		gst_message_parse_stream_collection(msg, &collection);
@@ -778,6 +813,12 @@ static void gst_smart_src_set_property(GObject *object, guint prop_id, const GVa
 		s.userAgent = agent ? agent : "";
 		break;
 	}
+	case PROP_EXTRA_HEADERS: {
+		const GstStructure *headers = gst_value_get_structure(value);
+		s.extraHeaders.reset(headers ? gst_structure_copy(headers) : nullptr,
+				     gst_structure_free);
+		break;
+	}
 	case PROP_VARIANT_POLICY:
 		s.variantPolicy = static_cast<GstSmartSrcVariantPolicy>(g_value_get_enum(value));
 		break;
@@ -808,6 +849,9 @@ static void gst_smart_src_get_property(GObject *object, guint prop_id, GValue *v
 		break;
 	case PROP_USER_AGENT:
 		g_value_set_string(value, s.userAgent.empty() ? nullptr : s.userAgent.c_str());
+		break;
+	case PROP_EXTRA_HEADERS:
+		gst_value_set_structure(value, s.extraHeaders.get());
 		break;
 	case PROP_VARIANT_POLICY:
 		g_value_set_enum(value, s.variantPolicy);
@@ -865,6 +909,13 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 		g_param_spec_string("user-agent", "User-Agent",
 				    "User-Agent of every HTTP request (unset = GStreamer's)",
 				    nullptr, flags));
+	g_object_class_install_property(
+		object_class, PROP_EXTRA_HEADERS,
+		g_param_spec_boxed(
+			"extra-headers", "Extra headers",
+			"HTTP headers added to the source's requests, e.g. "
+			"extra-headers=\"headers,Referer=http://example.com/,X-Token=abc\"",
+			GST_TYPE_STRUCTURE, flags));
 	g_object_class_install_property(
 		object_class, PROP_VARIANT_POLICY,
 		g_param_spec_enum("variant-policy", "Variant policy",

@@ -8,6 +8,7 @@
 #include "httpserver.h"
 
 #include <future>
+#include <map>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -54,6 +55,7 @@ struct StaticFileServer::Private {
 	/* Guards log; taken by the server thread and by readers of requestLog(). */
 	mutable std::mutex mutex;
 	std::vector<std::string> log;
+	std::map<std::string, std::string> headers; /* last value by lower-case name */
 
 	void record(const char *method, const char *path, guint status)
 	{
@@ -71,11 +73,23 @@ void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, con
 {
 	auto *self = static_cast<Private *>(userData);
 	const char *method = soup_server_message_get_method(msg);
+	{
+		std::lock_guard<std::mutex> locker(self->mutex);
+		soup_message_headers_foreach(
+			soup_server_message_get_request_headers(msg),
+			[](const char *name, const char *value, gpointer data) {
+				g_autofree char *lower = g_ascii_strdown(name, -1);
+				(*static_cast<std::map<std::string, std::string> *>(data))[lower]
+					= value;
+			},
+			&self->headers);
+	}
 
 	guint status = SOUP_STATUS_OK;
 	if (method != SOUP_METHOD_GET && method != SOUP_METHOD_HEAD) {
 		status = SOUP_STATUS_NOT_IMPLEMENTED;
-	} else if (std::string_view(path).find("..") != std::string_view::npos) {
+	} else if (std::string_view(path).find("..") != std::string_view::npos
+		   || g_str_has_prefix(path, "/forbidden/")) {
 		status = SOUP_STATUS_FORBIDDEN;
 	} else {
 		g_autofree char *file = g_build_filename(self->root.c_str(), path, nullptr);
@@ -175,6 +189,14 @@ bool StaticFileServer::start(std::string &error)
 	}
 	baseUrl_ = value;
 	return true;
+}
+
+std::string StaticFileServer::lastHeader(const std::string &name) const
+{
+	g_autofree char *lower = g_ascii_strdown(name.c_str(), -1);
+	std::lock_guard<std::mutex> locker(d_->mutex);
+	auto found = d_->headers.find(lower);
+	return found == d_->headers.end() ? std::string() : found->second;
 }
 
 std::vector<std::string> StaticFileServer::requestLog() const

@@ -24,6 +24,8 @@ namespace sluice::test {
  * presentation before it has exposed its pads, and then fails ("Can't push EOS on non-exposed
  * pad", then "Couldn't download fragments") when the machine is busy: a race only loopback
  * makes possible, which no player meets on a LAN.
+ *
+ * Paths under /forbidden/ answer 403, for tests of what a client makes of it.
  */
 class StaticFileServer
 {
@@ -42,6 +44,9 @@ public:
 
 	/* "GET /video_0-1.m4s 200" for every request so far, oldest first. */
 	std::vector<std::string> requestLog() const;
+
+	/* The value of a request header as last received (empty when never seen). */
+	std::string lastHeader(const std::string &name) const;
 
 	struct Private;
 

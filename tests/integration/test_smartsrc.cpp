@@ -302,9 +302,42 @@ TEST_F(SmartSrcServedTest, Mp4File)
 
 TEST_F(SmartSrcServedTest, MissingHttpSourceIsAnErrorNamingIt)
 {
-	Classification c = run(server_.baseUrl() + "/nowhere.m3u8");
+	const std::string uri = server_.baseUrl() + "/nowhere.m3u8";
+	Classification c = run(uri);
 	EXPECT_FALSE(c.posted);
-	EXPECT_FALSE(c.error.empty());
+	/* smartsrc's own error: which source, and the cause from the HTTP layer. */
+	EXPECT_NE(c.error.find(uri), std::string::npos) << c.error;
+	g_autofree char *lower = g_ascii_strdown(c.error.c_str(), -1);
+	EXPECT_NE(std::string(lower).find("not found"), std::string::npos) << c.error;
+}
+
+TEST_F(SmartSrcServedTest, ForbiddenSourceIsAnErrorNamingItAndTheCause)
+{
+	const std::string uri = server_.baseUrl() + "/forbidden/stream.ts";
+	Classification c = run(uri);
+	EXPECT_FALSE(c.posted);
+	EXPECT_NE(c.error.find(uri), std::string::npos) << c.error;
+	g_autofree char *lower = g_ascii_strdown(c.error.c_str(), -1);
+	EXPECT_NE(std::string(lower).find("forbidden"), std::string::npos) << c.error;
+}
+
+TEST_F(SmartSrcServedTest, ExtraHeadersAndUserAgentReachTheSource)
+{
+	GstElement *pipeline = gst_pipeline_new(nullptr);
+	GstElement *src = gst_element_factory_make("smartsrc", nullptr);
+	GstStructure *headers = gst_structure_from_string("headers, X-Token=(string)abc", nullptr);
+	g_object_set(src, "uri", (server_.baseUrl() + "/stream.ts").c_str(), "extra-headers",
+		     headers, "user-agent", "SluiceTest/1.0", nullptr);
+	gst_structure_free(headers);
+	gst_bin_add(GST_BIN(pipeline), src);
+	gst_element_set_state(pipeline, GST_STATE_PAUSED);
+	for (int i = 0; i < 50 && server_.lastHeader("X-Token").empty(); i++)
+		g_usleep(20000);
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(pipeline);
+
+	EXPECT_EQ(server_.lastHeader("X-Token"), "abc");
+	EXPECT_EQ(server_.lastHeader("User-Agent"), "SluiceTest/1.0");
 }
 
 } /* namespace */
