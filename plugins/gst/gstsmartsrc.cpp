@@ -37,8 +37,8 @@
 #include <string>
 #include <vector>
 
-#include <gst/pbutils/pbutils.h>
-
+#include "streaminfo.h"
+#include "testsource.h"
 #include "testuri.h"
 
 GST_DEBUG_CATEGORY_STATIC(smartsrc_debug);
@@ -147,80 +147,6 @@ GType gst_smart_src_variant_policy_get_type(void)
 
 /* -- Classification ------------------------------------------------------------------------ */
 
-/* Short codec names for the classification, from parsed caps. */
-static const char *codec_from_caps(const GstStructure *s)
-{
-	const char *name = gst_structure_get_name(s);
-	static const struct {
-		const char *media;
-		const char *codec;
-	} table[] = {
-		{"video/x-h264", "h264"},
-		{"video/x-h265", "h265"},
-		{"video/x-av1", "av1"},
-		{"video/x-vp9", "vp9"},
-		{"video/x-vp8", "vp8"},
-		{"video/mpeg", "mpeg2video"},
-		{"audio/x-opus", "opus"},
-		{"audio/x-ac3", "ac3"},
-		{"audio/x-eac3", "eac3"},
-		{"audio/x-flac", "flac"},
-		{"audio/x-raw", "pcm"},
-		{"audio/x-vorbis", "vorbis"},
-		{"application/x-teletext", "teletext"},
-	};
-	if (!strcmp(name, "audio/mpeg")) {
-		int version = 0;
-		gst_structure_get_int(s, "mpegversion", &version);
-		return version == 1 ? "mp3" : "aac";
-	}
-	for (const auto &entry : table) {
-		if (!strcmp(name, entry.media))
-			return entry.codec;
-	}
-	return "unknown";
-}
-
-/* One "stream" structure of the classification, from a delivered pad's caps and tags. */
-static GstStructure *describe_stream(GstPad *pad, GstCaps *caps, const char *kind)
-{
-	GstStructure *stream = gst_structure_new("stream", "kind", G_TYPE_STRING, kind, "pad",
-						 G_TYPE_STRING, GST_PAD_NAME(pad), nullptr);
-	if (!caps || gst_caps_is_empty(caps))
-		return stream;
-
-	const GstStructure *s = gst_caps_get_structure(caps, 0);
-	gst_structure_set(stream, "codec", G_TYPE_STRING, codec_from_caps(s), nullptr);
-	if (g_autofree char *mime = gst_codec_utils_caps_get_mime_codec(caps))
-		gst_structure_set(stream, "codecs", G_TYPE_STRING, mime, nullptr);
-	for (const char *field : {"profile", "level", "tier"}) {
-		if (const char *value = gst_structure_get_string(s, field))
-			gst_structure_set(stream, field, G_TYPE_STRING, value, nullptr);
-	}
-	int value = 0, num = 0, den = 0;
-	for (const char *field : {"width", "height", "rate", "channels"}) {
-		if (gst_structure_get_int(s, field, &value))
-			gst_structure_set(stream, field, G_TYPE_INT, value, nullptr);
-	}
-	if (gst_structure_get_fraction(s, "framerate", &num, &den) && num > 0)
-		gst_structure_set(stream, "framerate", GST_TYPE_FRACTION, num, den, nullptr);
-
-	/* Bitrate and language come as tags, when the source carries them. */
-	if (GstEvent *event = gst_pad_get_sticky_event(pad, GST_EVENT_TAG, 0)) {
-		GstTagList *tags = nullptr;
-		gst_event_parse_tag(event, &tags);
-		guint bitrate = 0;
-		if (gst_tag_list_get_uint(tags, GST_TAG_BITRATE, &bitrate)
-		    || gst_tag_list_get_uint(tags, GST_TAG_NOMINAL_BITRATE, &bitrate))
-			gst_structure_set(stream, "bitrate", G_TYPE_UINT, bitrate, nullptr);
-		g_autofree char *language = nullptr;
-		if (gst_tag_list_get_string(tags, GST_TAG_LANGUAGE_CODE, &language))
-			gst_structure_set(stream, "language", G_TYPE_STRING, language, nullptr);
-		gst_event_unref(event);
-	}
-	return stream;
-}
-
 /* A source is live when no duration can be known: live HLS/DASH, an endless HTTP stream. */
 static bool is_live(GstSmartSrc *self)
 {
@@ -269,7 +195,7 @@ static void classify(GstSmartSrc *self, bool live)
 		}
 		GValue stream = G_VALUE_INIT;
 		g_value_init(&stream, GST_TYPE_STRUCTURE);
-		g_value_take_boxed(&stream, describe_stream(pad, caps, kind));
+		g_value_take_boxed(&stream, describeStream(pad, caps, kind));
 		if (caps)
 			gst_caps_unref(caps);
 		gst_value_array_append_and_take_value(&streams, &stream);
@@ -499,79 +425,6 @@ static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *se
 		GST_WARNING_OBJECT(self, "could not link %" GST_PTR_FORMAT, pad);
 }
 
-/* The encoder and parser chain of a test:// codec, with keyframes every second. */
-static std::string video_chain(const TestSourceSpec &spec)
-{
-	unsigned gop = std::max(1u, spec.fpsNum / std::max(1u, spec.fpsDen));
-	std::string kbps = spec.bitrateKbps ? std::to_string(spec.bitrateKbps) : "";
-	switch (spec.codec) {
-	case TestVideoCodec::H264:
-		return "x264enc tune=zerolatency speed-preset=ultrafast key-int-max="
-			+ std::to_string(gop) + (kbps.empty() ? "" : " bitrate=" + kbps)
-			+ " ! h264parse name=vout config-interval=-1";
-	case TestVideoCodec::H265:
-		return "x265enc tune=zerolatency speed-preset=ultrafast key-int-max="
-			+ std::to_string(gop) + (kbps.empty() ? "" : " bitrate=" + kbps)
-			+ " ! h265parse name=vout config-interval=-1";
-	case TestVideoCodec::VP9:
-		return "vp9enc deadline=1 cpu-used=8 keyframe-max-dist=" + std::to_string(gop)
-			+ (kbps.empty() ? "" : " target-bitrate=" + kbps + "000")
-			+ " ! vp9parse name=vout";
-	case TestVideoCodec::AV1:
-		return "av1enc cpu-used=8 usage-profile=realtime keyframe-max-dist="
-			+ std::to_string(gop) + (kbps.empty() ? "" : " target-bitrate=" + kbps)
-			+ " ! av1parse name=vout";
-	case TestVideoCodec::None:
-		break;
-	}
-	return {};
-}
-
-/*
- * A live test pattern with a clock overlay and a tone, encoded as the URI asks:
- * test://smpte?codec=h264&width=1280&height=720&fps=30&audio=aac
- */
-static GstElement *build_test_source(const TestSourceSpec &spec, std::string &error)
-{
-	std::string description;
-	if (spec.codec != TestVideoCodec::None) {
-		description += "videotestsrc is-live=true pattern=" + spec.videotestsrcPattern
-			+ " ! video/x-raw,format=I420,width=" + std::to_string(spec.width)
-			+ ",height=" + std::to_string(spec.height) + ",framerate="
-			+ std::to_string(spec.fpsNum) + "/" + std::to_string(spec.fpsDen)
-			+ " ! timeoverlay font-desc=\"Sans 24\" ! " + video_chain(spec) + " ";
-	}
-	switch (spec.audio) {
-	case TestAudioCodec::AAC:
-		description += "audiotestsrc is-live=true wave=ticks ! "
-			       "audio/x-raw,rate=48000,channels=2 ! avenc_aac ! aacparse name=aout";
-		break;
-	case TestAudioCodec::Opus:
-		description += "audiotestsrc is-live=true wave=ticks ! "
-			       "audio/x-raw,rate=48000,channels=2 ! opusenc ! opusparse name=aout";
-		break;
-	case TestAudioCodec::None:
-		break;
-	}
-
-	g_autoptr(GError) err = nullptr;
-	GstElement *bin = gst_parse_bin_from_description_full(description.c_str(), FALSE, nullptr,
-							      GST_PARSE_FLAG_FATAL_ERRORS, &err);
-	if (!bin) {
-		error = err ? err->message : "cannot build the test pipeline";
-		return nullptr;
-	}
-	/* The parsers' pads become the bin's (one per stream; a parse bin ghosts only one). */
-	for (const char *name : {"vout", "aout"}) {
-		g_autoptr(GstElement) parser = gst_bin_get_by_name(GST_BIN(bin), name);
-		if (!parser)
-			continue;
-		g_autoptr(GstPad) pad = gst_element_get_static_pad(parser, "src");
-		gst_element_add_pad(bin, gst_ghost_pad_new(name, pad));
-	}
-	return bin;
-}
-
 /* Builds the children for the URI; false with a user message when the URI can't be read. */
 static bool build(GstSmartSrc *self)
 {
@@ -591,7 +444,7 @@ static bool build(GstSmartSrc *self)
 	if (g_str_has_prefix(uri.c_str(), "test://")) {
 		TestSourceSpec spec;
 		std::string error;
-		if (!parseTestUri(uri, spec, error) || !(child = build_test_source(spec, error))) {
+		if (!parseTestUri(uri, spec, error) || !(child = buildTestSource(spec, error))) {
 			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
 					  ("Cannot open \"%s\": %s.", uri.c_str(), error.c_str()),
 					  (nullptr));
