@@ -31,12 +31,17 @@
 
 #include "gstsmartsrc.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "retrypolicy.h"
 #include "streaminfo.h"
 #include "testsource.h"
 #include "testuri.h"
@@ -57,6 +62,10 @@ struct Settings {
 	std::shared_ptr<GstStructure> extraHeaders; /* never modified once set: replaced */
 	GstSmartSrcVariantPolicy variantPolicy = kDefaultVariantPolicy;
 	guint64 maxBitrate = 0;
+	std::vector<std::string> backupUris;
+	guint retryDelayMs = 1000;
+	guint maxRetryDelayMs = 30000;
+	guint retriesBeforeSwitch = 3;
 };
 
 /* What the plugged elements tell about the source. Guarded by State::lock. */
@@ -81,6 +90,26 @@ struct State {
 	bool allPadsExposed = false;
 	bool classified = false;
 	GstStructure *classification = nullptr; /* owned */
+	bool live = false; /* of the current source, once classified */
+	GstElement *source = nullptr; /* owned ref: the element reading the bytes (souphttpsrc) */
+
+	/*
+	 * Resilience. The worker thread rebuilds the children when a source fails; the external
+	 * pads stay and are retargeted, with a pad offset so running time keeps growing.
+	 */
+	std::vector<std::string> uris; /* primary, then backup-uris */
+	std::string currentUri;
+	std::unique_ptr<RetryPolicy> retry;
+	std::thread worker;
+	std::condition_variable wake; /* with lock: a reconnect request or stop */
+	bool running = false;
+	bool ending = false; /* the application sent EOS: let it through, reconnect no more */
+	bool reconnectRequested = false;
+	std::string reconnectReason;
+	bool firstBufferPending = false; /* of the current source, on any pad */
+	GstClockTime lastEnd = 0; /* running time (offset included) of the latest data out */
+	gint64 offset = 0; /* pad offset of the current source */
+	std::set<std::string> discont; /* pads whose next buffer opens a new source */
 	/*
 	 * Streams are exposed once the source and each of its parsers said no-more-pads:
 	 * urisourcebin gives one pad per track of an adaptive source, each with its parsebin.
@@ -115,6 +144,10 @@ enum {
 	PROP_EXTRA_HEADERS,
 	PROP_VARIANT_POLICY,
 	PROP_MAX_BITRATE,
+	PROP_BACKUP_URIS,
+	PROP_RETRY_DELAY,
+	PROP_MAX_RETRY_DELAY,
+	PROP_RETRIES_BEFORE_SWITCH,
 	PROP_CLASSIFICATION,
 };
 
@@ -147,9 +180,28 @@ GType gst_smart_src_variant_policy_get_type(void)
 
 /* -- Classification ------------------------------------------------------------------------ */
 
-/* A source is live when no duration can be known: live HLS/DASH, an endless HTTP stream. */
+/*
+ * A source is live when no duration can be known: live HLS/DASH, an endless HTTP stream. A
+ * source whose size is known (an HTTP response with a Content-Length, a file) is not, even
+ * when a demuxer reading it in push mode cannot tell its duration in time.
+ */
 static bool is_live(GstSmartSrc *self)
 {
+	GstElement *source = nullptr;
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		if (self->state->source)
+			source = GST_ELEMENT(gst_object_ref(self->state->source));
+	}
+	if (source) {
+		gint64 bytes = -1;
+		bool sized
+			= gst_element_query_duration(source, GST_FORMAT_BYTES, &bytes) && bytes > 0;
+		gst_object_unref(source);
+		if (sized)
+			return false;
+	}
+
 	gint64 duration = -1;
 	bool any = false;
 	GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
@@ -158,8 +210,7 @@ static bool is_live(GstSmartSrc *self)
 		auto *pad = GST_PAD(g_value_get_object(&item));
 		any = true;
 		gint64 d = -1;
-		if (gst_pad_peer_query_duration(pad, GST_FORMAT_TIME, &d)
-		    || gst_pad_query_duration(pad, GST_FORMAT_TIME, &d))
+		if (gst_pad_query_duration(pad, GST_FORMAT_TIME, &d))
 			duration = std::max(duration, d);
 		g_value_reset(&item);
 	}
@@ -208,7 +259,7 @@ static void classify(GstSmartSrc *self, bool live)
 	{
 		std::lock_guard<std::mutex> locker(state->lock);
 		result = gst_structure_new("smartsrc-classified", "uri", G_TYPE_STRING,
-					   state->active.uri.c_str(), "type", G_TYPE_STRING,
+					   state->currentUri.c_str(), "type", G_TYPE_STRING,
 					   state->findings.type.c_str(), "container", G_TYPE_STRING,
 					   state->findings.container.c_str(), "live",
 					   G_TYPE_BOOLEAN, live, nullptr);
@@ -216,6 +267,7 @@ static void classify(GstSmartSrc *self, bool live)
 		if (state->classification)
 			gst_structure_free(state->classification);
 		state->classification = gst_structure_copy(result);
+		state->live = live;
 	}
 	GST_INFO_OBJECT(self, "classified: %" GST_PTR_FORMAT, result);
 	gst_element_post_message(GST_ELEMENT(self),
@@ -239,10 +291,24 @@ static void maybe_classify(GstSmartSrc *self)
 	classify(self, test || is_live(self));
 }
 
+static void request_reconnect(GstSmartSrc *self, const std::string &reason);
+
 static GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	auto *self = static_cast<GstSmartSrc *>(data);
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+		/* A live source that ends has dropped: the stream goes on from a reconnect. */
+		bool live;
+		{
+			std::lock_guard<std::mutex> locker(self->state->lock);
+			live = self->state->live && self->state->running && !self->state->ending;
+		}
+		if (!live)
+			return GST_PAD_PROBE_OK;
+		request_reconnect(self, "the live source ended");
+		return GST_PAD_PROBE_DROP;
+	}
 	if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS)
 		return GST_PAD_PROBE_OK;
 	GstCaps *caps;
@@ -282,11 +348,16 @@ static void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSm
 		const Settings &s = state->active;
 		switch (s.variantPolicy) {
 		case GST_SMART_SRC_VARIANT_HIGHEST:
-			g_object_set(element, "min-bitrate", G_MAXUINT, "start-bitrate", G_MAXUINT,
-				     nullptr);
+			g_object_set(element, "min-bitrate", G_MAXUINT, nullptr);
+			if (g_object_class_find_property(G_OBJECT_GET_CLASS(element),
+							 "start-bitrate"))
+				g_object_set(element, "start-bitrate", G_MAXUINT, nullptr);
 			break;
 		case GST_SMART_SRC_VARIANT_LOWEST:
-			g_object_set(element, "max-bitrate", 1u, "start-bitrate", 1u, nullptr);
+			g_object_set(element, "max-bitrate", 1u, nullptr);
+			if (g_object_class_find_property(G_OBJECT_GET_CLASS(element),
+							 "start-bitrate"))
+				g_object_set(element, "start-bitrate", 1u, nullptr);
 			break;
 		case GST_SMART_SRC_VARIANT_BEST:
 			if (s.maxBitrate)
@@ -312,6 +383,9 @@ static void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSm
 static void on_source_setup(GstElement *, GstElement *source, GstSmartSrc *self)
 {
 	std::lock_guard<std::mutex> locker(self->state->lock);
+	if (self->state->source)
+		gst_object_unref(self->state->source);
+	self->state->source = GST_ELEMENT(gst_object_ref(source));
 	const Settings &s = self->state->active;
 	GObjectClass *klass = G_OBJECT_GET_CLASS(source);
 	if (!s.userAgent.empty() && g_object_class_find_property(klass, "user-agent"))
@@ -322,6 +396,72 @@ static void on_source_setup(GstElement *, GstElement *source, GstSmartSrc *self)
 
 /* Ghosts a parsed stream as video_%u / audio_%u. */
 static void check_exposed(GstSmartSrc *self);
+
+/*
+ * Keeps running time growing across sources: the first buffer of a new source sets one pad
+ * offset for all pads (so A/V stay in step) that puts it right after the last data out; it
+ * and the first buffer of every pad after a switch are marked DISCONT.
+ */
+static GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	auto *self = static_cast<GstSmartSrc *>(data);
+	State *state = self->state;
+	GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+	GstClockTime pts
+		= GST_BUFFER_PTS_IS_VALID(buffer) ? GST_BUFFER_PTS(buffer) : GST_BUFFER_DTS(buffer);
+
+	GstClockTime runningTime = GST_CLOCK_TIME_NONE;
+	if (GstEvent *event = gst_pad_get_sticky_event(pad, GST_EVENT_SEGMENT, 0)) {
+		const GstSegment *segment;
+		gst_event_parse_segment(event, &segment);
+		if (segment->format == GST_FORMAT_TIME && GST_CLOCK_TIME_IS_VALID(pts))
+			runningTime = gst_segment_to_running_time(segment, GST_FORMAT_TIME, pts);
+		gst_event_unref(event);
+	}
+
+	bool first = false;
+	bool markDiscont;
+	gint64 newOffset = 0;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		if (state->firstBufferPending && GST_CLOCK_TIME_IS_VALID(runningTime)) {
+			state->firstBufferPending = false;
+			first = true;
+			if (runningTime + state->offset < state->lastEnd)
+				state->offset = state->lastEnd - runningTime;
+			newOffset = state->offset;
+			if (state->retry)
+				state->retry->onSuccess();
+		}
+		if (GST_CLOCK_TIME_IS_VALID(runningTime)) {
+			GstClockTime duration = GST_BUFFER_DURATION_IS_VALID(buffer)
+				? GST_BUFFER_DURATION(buffer)
+				: 0;
+			state->lastEnd = std::max<GstClockTime>(
+				state->lastEnd, runningTime + state->offset + duration);
+		}
+		markDiscont = state->discont.erase(GST_PAD_NAME(pad)) > 0;
+	}
+
+	if (first && newOffset) {
+		GST_INFO_OBJECT(self, "new source continues at %" GST_TIME_FORMAT,
+				GST_TIME_ARGS(static_cast<GstClockTime>(newOffset + runningTime)));
+		GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
+		GValue item = G_VALUE_INIT;
+		while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+			gst_pad_set_offset(GST_PAD(g_value_get_object(&item)), newOffset);
+			g_value_reset(&item);
+		}
+		g_value_unset(&item);
+		gst_iterator_free(it);
+	}
+	if (markDiscont) {
+		buffer = gst_buffer_make_writable(buffer);
+		GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+		GST_PAD_PROBE_INFO_DATA(info) = buffer;
+	}
+	return GST_PAD_PROBE_OK;
+}
 
 static void on_pad_added(GstElement *element, GstPad *pad, GstSmartSrc *self)
 {
@@ -347,11 +487,20 @@ static void on_pad_added(GstElement *element, GstPad *pad, GstSmartSrc *self)
 		name = video ? "video_" + std::to_string(self->state->videoPads++)
 			     : "audio_" + std::to_string(self->state->audioPads++);
 	}
+	/* After a reconnect, the n-th stream of a kind goes out where the last source's did. */
+	if (GstPad *existing = gst_element_get_static_pad(GST_ELEMENT(self), name.c_str())) {
+		gst_ghost_pad_set_target(GST_GHOST_PAD(existing), pad);
+		gst_object_unref(existing);
+		check_exposed(self);
+		return;
+	}
+
 	GstPadTemplate *templ = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(self),
 								   video ? "video_%u" : "audio_%u");
 	GstPad *ghost = gst_ghost_pad_new_from_template(name.c_str(), pad, templ);
 	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_ghost_event, self,
 			  nullptr);
+	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_BUFFER, on_ghost_buffer, self, nullptr);
 	gst_pad_set_active(ghost, TRUE);
 	gst_element_add_pad(GST_ELEMENT(self), ghost);
 	check_exposed(self);
@@ -426,36 +575,25 @@ static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *se
 }
 
 /* Builds the children for the URI; false with a user message when the URI can't be read. */
-static bool build(GstSmartSrc *self)
+/*
+ * Adds the children that read uri; false with a message naming the URI when it cannot be
+ * read at all (a malformed URI, a test:// URI with a bad field).
+ */
+static bool build_children(GstSmartSrc *self, const std::string &uri, std::string &error)
 {
 	State *state = self->state;
-	GST_OBJECT_LOCK(self);
-	state->active = self->settings;
-	GST_OBJECT_UNLOCK(self);
-	const std::string &uri = state->active.uri;
-
-	if (uri.empty()) {
-		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("No source URI was given."),
-				  ("set the uri property"));
-		return false;
-	}
-
 	GstElement *child = nullptr;
 	if (g_str_has_prefix(uri.c_str(), "test://")) {
 		TestSourceSpec spec;
-		std::string error;
 		if (!parseTestUri(uri, spec, error) || !(child = buildTestSource(spec, error))) {
-			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
-					  ("Cannot open \"%s\": %s.", uri.c_str(), error.c_str()),
-					  (nullptr));
+			error = "Cannot open \"" + uri + "\": " + error + ".";
 			return false;
 		}
 		std::lock_guard<std::mutex> locker(state->lock);
 		state->findings = Findings {"test", "", false};
 	} else {
 		if (!gst_uri_is_valid(uri.c_str())) {
-			GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND,
-					  ("\"%s\" is not a URI.", uri.c_str()), (nullptr));
+			error = "\"" + uri + "\" is not a URI.";
 			return false;
 		}
 		g_autofree char *scheme = gst_uri_get_protocol(uri.c_str());
@@ -486,8 +624,206 @@ static bool build(GstSmartSrc *self)
 	return true;
 }
 
+static void worker_loop(GstSmartSrc *self);
+
+/* Snapshot of the settings, the URI list and the retry policy; the first source's children. */
+static bool build(GstSmartSrc *self)
+{
+	State *state = self->state;
+	GST_OBJECT_LOCK(self);
+	state->active = self->settings;
+	GST_OBJECT_UNLOCK(self);
+	const Settings &s = state->active;
+
+	if (s.uri.empty()) {
+		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("No source URI was given."),
+				  ("set the uri property"));
+		return false;
+	}
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		state->uris = {s.uri};
+		state->uris.insert(state->uris.end(), s.backupUris.begin(), s.backupUris.end());
+		state->currentUri = s.uri;
+		RetryConfig config;
+		config.initialDelayMs = s.retryDelayMs;
+		config.maxDelayMs = std::max(s.maxRetryDelayMs, s.retryDelayMs);
+		config.failuresBeforeSwitch = s.retriesBeforeSwitch;
+		state->retry = std::make_unique<RetryPolicy>(config, state->uris.size());
+		state->lastEnd = 0;
+		state->offset = 0;
+		state->live = false;
+		state->ending = false;
+		state->firstBufferPending = true;
+		state->reconnectRequested = false;
+	}
+
+	std::string error;
+	if (!build_children(self, s.uri, error)) {
+		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("%s", error.c_str()), (nullptr));
+		return false;
+	}
+	return true;
+}
+
+/* Removes the children that read a source; the external pads stay, without a target. */
+static void remove_children(GstSmartSrc *self)
+{
+	GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
+	GValue item = G_VALUE_INIT;
+	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
+		gst_ghost_pad_set_target(GST_GHOST_PAD(g_value_get_object(&item)), nullptr);
+		g_value_reset(&item);
+	}
+	g_value_unset(&item);
+	gst_iterator_free(it);
+
+	GList *children = g_list_copy_deep(GST_BIN_CHILDREN(self),
+					   reinterpret_cast<GCopyFunc>(gst_object_ref), nullptr);
+	for (GList *l = children; l; l = l->next) {
+		gst_element_set_state(GST_ELEMENT(l->data), GST_STATE_NULL);
+		gst_bin_remove(GST_BIN(self), GST_ELEMENT(l->data));
+	}
+	g_list_free_full(children, gst_object_unref);
+
+	/*
+	 * GstBin drops its SOURCE flag with its last source child; smartsrc stays a source
+	 * between sources, or an EOS sent to the pipeline would miss it.
+	 */
+	GST_OBJECT_FLAG_SET(self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+/* What a new source starts from. Called with State::lock. */
+static void reset_source_state(State *state)
+{
+	if (state->source) {
+		gst_object_unref(state->source);
+		state->source = nullptr;
+	}
+	state->parsers = state->selectedStreams = 0;
+	state->progress.clear();
+	state->sourceDone = false;
+	state->videoPads = state->audioPads = 0;
+	for (auto &[name, caps] : state->caps)
+		gst_caps_unref(caps);
+	state->caps.clear();
+	state->allPadsExposed = state->classified = false;
+	state->live = false;
+}
+
+/* Asks the worker to reconnect (ignored while one is pending or when stopping). */
+static void request_reconnect(GstSmartSrc *self, const std::string &reason)
+{
+	std::lock_guard<std::mutex> locker(self->state->lock);
+	State *state = self->state;
+	if (!state->running || state->reconnectRequested || state->ending)
+		return;
+	GST_INFO_OBJECT(self, "reconnecting: %s", reason.c_str());
+	state->reconnectRequested = true;
+	state->reconnectReason = reason;
+	state->wake.notify_all();
+}
+
+/*
+ * Opens the next source the retry policy chose: the old children go, the external pads stay
+ * and are retargeted as the new source exposes its streams. Worker thread.
+ */
+static void reconnect(GstSmartSrc *self, const RetryDecision &decision, const std::string &reason)
+{
+	State *state = self->state;
+	remove_children(self);
+
+	std::string uri, previous;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		previous = state->currentUri;
+		uri = state->currentUri = state->uris[decision.uriIndex];
+		reset_source_state(state);
+		state->firstBufferPending = true;
+		state->discont.clear();
+		for (GList *l = GST_ELEMENT(self)->srcpads; l; l = l->next)
+			state->discont.insert(GST_PAD_NAME(l->data));
+		/* Failures of the children just removed are old news; new ones count. */
+		state->reconnectRequested = false;
+	}
+
+	gst_element_post_message(
+		GST_ELEMENT(self),
+		gst_message_new_element(
+			GST_OBJECT(self),
+			gst_structure_new("smartsrc-source-switched", "uri", G_TYPE_STRING,
+					  uri.c_str(), "previous-uri", G_TYPE_STRING,
+					  previous.c_str(), "reason", G_TYPE_STRING, reason.c_str(),
+					  "attempt", G_TYPE_UINT, decision.attempt, "switched",
+					  G_TYPE_BOOLEAN, decision.switched, nullptr)));
+
+	std::string error;
+	if (!build_children(self, uri, error)) {
+		GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND, ("%s", error.c_str()), (nullptr));
+		request_reconnect(self, error);
+		return;
+	}
+	GList *children = g_list_copy_deep(GST_BIN_CHILDREN(self),
+					   reinterpret_cast<GCopyFunc>(gst_object_ref), nullptr);
+	for (GList *l = children; l; l = l->next)
+		gst_element_sync_state_with_parent(GST_ELEMENT(l->data));
+	g_list_free_full(children, gst_object_unref);
+}
+
+/* Waits for reconnect requests, sleeps the backoff, reconnects. */
+static void worker_loop(GstSmartSrc *self)
+{
+	State *state = self->state;
+	std::unique_lock<std::mutex> lock(state->lock);
+	for (;;) {
+		state->wake.wait(lock,
+				 [state] { return !state->running || state->reconnectRequested; });
+		if (!state->running)
+			return;
+		RetryDecision decision = state->retry->onFailure();
+		std::string reason = state->reconnectReason;
+		GST_INFO_OBJECT(self, "retry %u of %s in %u ms (%s)", decision.attempt,
+				state->uris[decision.uriIndex].c_str(), decision.delayMs,
+				reason.c_str());
+		state->wake.wait_for(lock, std::chrono::milliseconds(decision.delayMs),
+				     [state] { return !state->running; });
+		if (!state->running)
+			return;
+		if (state->ending) {
+			/* The application ended the stream while we waited: nothing to reopen. */
+			state->reconnectRequested = false;
+			continue;
+		}
+		lock.unlock();
+		reconnect(self, decision, reason);
+		lock.lock();
+	}
+}
+
+static void start_worker(GstSmartSrc *self)
+{
+	std::lock_guard<std::mutex> locker(self->state->lock);
+	if (self->state->running)
+		return;
+	self->state->running = true;
+	self->state->worker = std::thread(worker_loop, self);
+}
+
+static void stop_worker(GstSmartSrc *self)
+{
+	State *state = self->state;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		state->running = false;
+		state->wake.notify_all();
+	}
+	if (state->worker.joinable())
+		state->worker.join();
+}
+
 static void teardown(GstSmartSrc *self)
 {
+	stop_worker(self);
 	GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
 	GValue item = G_VALUE_INIT;
 	std::vector<GstPad *> pads;
@@ -511,15 +847,9 @@ static void teardown(GstSmartSrc *self)
 	g_list_free_full(children, gst_object_unref);
 
 	std::lock_guard<std::mutex> locker(self->state->lock);
-	State *state = self->state;
-	state->parsers = state->selectedStreams = 0;
-	state->progress.clear();
-	state->sourceDone = false;
-	state->videoPads = state->audioPads = 0;
-	for (auto &[name, caps] : state->caps)
-		gst_caps_unref(caps);
-	state->caps.clear();
-	state->allPadsExposed = state->classified = false;
+	reset_source_state(self->state);
+	self->state->discont.clear();
+	self->state->retry.reset();
 }
 
 static GstStateChangeReturn gst_smart_src_change_state(GstElement *element,
@@ -528,6 +858,10 @@ static GstStateChangeReturn gst_smart_src_change_state(GstElement *element,
 	auto *self = GST_SMART_SRC(element);
 	if (transition == GST_STATE_CHANGE_NULL_TO_READY && !build(self))
 		return GST_STATE_CHANGE_FAILURE;
+	if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+		start_worker(self);
+	if (transition == GST_STATE_CHANGE_PAUSED_TO_READY)
+		stop_worker(self);
 
 	GstStateChangeReturn ret
 		= GST_ELEMENT_CLASS(gst_smart_src_parent_class)->change_state(element, transition);
@@ -562,6 +896,35 @@ static GstMessage *own_error(GstSmartSrc *self, GstMessage *msg)
 	return result;
 }
 
+/*
+ * EOS from the application ends the stream on every pad at once, whatever the source is
+ * doing: between two sources, or after a source whose own end was taken for a drop, no child
+ * is left to send it. Children still pushing get EOS back and stop.
+ */
+static gboolean gst_smart_src_send_event(GstElement *element, GstEvent *event)
+{
+	auto *self = GST_SMART_SRC(element);
+	if (GST_EVENT_TYPE(event) != GST_EVENT_EOS)
+		return GST_ELEMENT_CLASS(gst_smart_src_parent_class)->send_event(element, event);
+
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		self->state->ending = true;
+		self->state->wake.notify_all();
+	}
+	std::vector<GstPad *> pads;
+	GST_OBJECT_LOCK(self);
+	for (GList *l = element->srcpads; l; l = l->next)
+		pads.push_back(GST_PAD(gst_object_ref(l->data)));
+	GST_OBJECT_UNLOCK(self);
+	for (GstPad *pad : pads) {
+		gst_pad_push_event(pad, gst_event_ref(event));
+		gst_object_unref(pad);
+	}
+	gst_event_unref(event);
+	return TRUE;
+}
+
 static void gst_smart_src_handle_message(GstBin *bin, GstMessage *msg)
 {
 	auto *self = GST_SMART_SRC(bin);
@@ -570,6 +933,45 @@ static void gst_smart_src_handle_message(GstBin *bin, GstMessage *msg)
 		GstMessage *own = own_error(self, msg);
 		gst_message_unref(msg);
 		msg = own;
+
+		/*
+		 * IPTV sources fail and come back (a 404 for a minute, a dropped connection):
+		 * warn and reconnect. Only a source that can never work (refused credentials,
+		 * nothing playable) with no backup to turn to is an error.
+		 */
+		g_autoptr(GError) error = nullptr;
+		g_autofree char *debug = nullptr;
+		gst_message_parse_error(msg, &error, &debug);
+		bool permanent = g_error_matches(error, GST_RESOURCE_ERROR,
+						 GST_RESOURCE_ERROR_NOT_AUTHORIZED)
+			|| (error->domain == GST_STREAM_ERROR
+			    && (error->code == GST_STREAM_ERROR_TYPE_NOT_FOUND
+				|| error->code == GST_STREAM_ERROR_WRONG_TYPE
+				|| error->code == GST_STREAM_ERROR_CODEC_NOT_FOUND));
+		bool retry, echo;
+		{
+			std::lock_guard<std::mutex> locker(self->state->lock);
+			retry = self->state->running
+				&& (!permanent || self->state->uris.size() > 1);
+			/* A failing source errs more than once (404, then typefind finding
+			 * nothing): while its reconnect is pending, the rest is its echo. And
+			 * once the application ended the stream, a source cut short is no news. */
+			echo = (self->state->running && self->state->reconnectRequested)
+				|| self->state->ending;
+		}
+		if (echo) {
+			GST_DEBUG_OBJECT(self, "already reconnecting: %s", error->message);
+			gst_message_unref(msg);
+			return;
+		}
+		if (retry) {
+			GstMessage *warning
+				= gst_message_new_warning(GST_OBJECT(self), error, debug);
+			gst_message_unref(msg);
+			GST_BIN_CLASS(gst_smart_src_parent_class)->handle_message(bin, warning);
+			request_reconnect(self, error->message);
+			return;
+		}
 	}
 	if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_STREAM_COLLECTION) {
 		GstStreamCollection *collection = nullptr;
@@ -678,6 +1080,23 @@ static void gst_smart_src_set_property(GObject *object, guint prop_id, const GVa
 	case PROP_MAX_BITRATE:
 		s.maxBitrate = g_value_get_uint64(value);
 		break;
+	case PROP_BACKUP_URIS:
+		s.backupUris.clear();
+		for (guint i = 0; i < gst_value_array_get_size(value); i++) {
+			const GValue *uri = gst_value_array_get_value(value, i);
+			if (G_VALUE_HOLDS_STRING(uri) && g_value_get_string(uri))
+				s.backupUris.emplace_back(g_value_get_string(uri));
+		}
+		break;
+	case PROP_RETRY_DELAY:
+		s.retryDelayMs = g_value_get_uint(value);
+		break;
+	case PROP_MAX_RETRY_DELAY:
+		s.maxRetryDelayMs = g_value_get_uint(value);
+		break;
+	case PROP_RETRIES_BEFORE_SWITCH:
+		s.retriesBeforeSwitch = g_value_get_uint(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 		break;
@@ -712,6 +1131,23 @@ static void gst_smart_src_get_property(GObject *object, guint prop_id, GValue *v
 	case PROP_MAX_BITRATE:
 		g_value_set_uint64(value, s.maxBitrate);
 		break;
+	case PROP_BACKUP_URIS:
+		for (const std::string &uri : s.backupUris) {
+			GValue item = G_VALUE_INIT;
+			g_value_init(&item, G_TYPE_STRING);
+			g_value_set_string(&item, uri.c_str());
+			gst_value_array_append_and_take_value(value, &item);
+		}
+		break;
+	case PROP_RETRY_DELAY:
+		g_value_set_uint(value, s.retryDelayMs);
+		break;
+	case PROP_MAX_RETRY_DELAY:
+		g_value_set_uint(value, s.maxRetryDelayMs);
+		break;
+	case PROP_RETRIES_BEFORE_SWITCH:
+		g_value_set_uint(value, s.retriesBeforeSwitch);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 		break;
@@ -726,6 +1162,8 @@ static void gst_smart_src_finalize(GObject *object)
 		gst_structure_free(self->state->classification);
 	for (auto &[name, caps] : self->state->caps)
 		gst_caps_unref(caps);
+	if (self->state->source)
+		gst_object_unref(self->state->source);
 	delete self->state;
 	self->settings.~Settings();
 	G_OBJECT_CLASS(gst_smart_src_parent_class)->finalize(object);
@@ -782,6 +1220,34 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 				    "bitrate in bit/s (0 = no limit)",
 				    0, G_MAXUINT64, 0, flags));
 	g_object_class_install_property(
+		object_class, PROP_BACKUP_URIS,
+		gst_param_spec_array(
+			"backup-uris", "Backup URIs",
+			"Sources to switch to, in turn, after retries-before-switch "
+			"failures of the current one; after the last comes the primary. "
+			"From gst-launch: backup-uris='<\"http://a/\", \"http://b/\">'",
+			g_param_spec_string("uri", "URI", "A backup source", nullptr,
+					    static_cast<GParamFlags>(G_PARAM_READWRITE
+								     | G_PARAM_STATIC_STRINGS)),
+			flags));
+	g_object_class_install_property(
+		object_class, PROP_RETRY_DELAY,
+		g_param_spec_uint("retry-delay", "Retry delay",
+				  "Milliseconds before the first reconnect after a failure; it "
+				  "doubles with each failure in a row",
+				  0, 600000, 1000, flags));
+	g_object_class_install_property(
+		object_class, PROP_MAX_RETRY_DELAY,
+		g_param_spec_uint("max-retry-delay", "Max retry delay",
+				  "Milliseconds the doubling reconnect delay stops at", 0, 3600000,
+				  30000, flags));
+	g_object_class_install_property(
+		object_class, PROP_RETRIES_BEFORE_SWITCH,
+		g_param_spec_uint("retries-before-switch", "Retries before switch",
+				  "Failures in a row of one source before the next of backup-uris "
+				  "(0 = never switch)",
+				  0, 1000, 3, flags));
+	g_object_class_install_property(
 		object_class, PROP_CLASSIFICATION,
 		g_param_spec_boxed(
 			"classification", "Classification",
@@ -791,6 +1257,7 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 			static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
 
 	element_class->change_state = gst_smart_src_change_state;
+	element_class->send_event = gst_smart_src_send_event;
 	GST_BIN_CLASS(klass)->handle_message = gst_smart_src_handle_message;
 	gst_element_class_add_static_pad_template(element_class, &video_template);
 	gst_element_class_add_static_pad_template(element_class, &audio_template);

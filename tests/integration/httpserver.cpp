@@ -57,6 +57,15 @@ struct StaticFileServer::Private {
 	std::vector<std::string> log;
 	std::map<std::string, std::string> headers; /* last value by lower-case name */
 
+	std::map<std::string, int> flaky; /* requests seen per /flaky/ path */
+
+	/* The first two requests of a /flaky/ path fail, the next ones are served. */
+	bool flakyFailure(const char *path)
+	{
+		std::lock_guard<std::mutex> locker(mutex);
+		return ++flaky[path] <= 2;
+	}
+
 	void record(const char *method, const char *path, guint status)
 	{
 		std::lock_guard<std::mutex> locker(mutex);
@@ -91,13 +100,31 @@ void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, con
 	} else if (std::string_view(path).find("..") != std::string_view::npos
 		   || g_str_has_prefix(path, "/forbidden/")) {
 		status = SOUP_STATUS_FORBIDDEN;
+	} else if (g_str_has_prefix(path, "/flaky/") && self->flakyFailure(path)) {
+		status = SOUP_STATUS_NOT_FOUND;
 	} else {
-		g_autofree char *file = g_build_filename(self->root.c_str(), path, nullptr);
+		/* /flaky/NAME is NAME once it has failed; /live/NAME is NAME, chunked. */
+		const char *served = g_str_has_prefix(path, "/flaky/") ? path + 6
+			: g_str_has_prefix(path, "/live/")	       ? path + 5
+								       : path;
+		g_autofree char *file = g_build_filename(self->root.c_str(), served, nullptr);
 		gchar *contents = nullptr;
 		gsize length = 0;
 		if (g_file_get_contents(file, &contents, &length, nullptr)) {
-			soup_server_message_set_response(msg, mimeTypeFor(path), SOUP_MEMORY_TAKE,
-							 contents, length);
+			if (g_str_has_prefix(path, "/live/")) {
+				/* Chunked, no Content-Length: how an endless stream is served. */
+				SoupMessageHeaders *headers
+					= soup_server_message_get_response_headers(msg);
+				soup_message_headers_set_encoding(headers, SOUP_ENCODING_CHUNKED);
+				soup_message_headers_set_content_type(headers, mimeTypeFor(path),
+								      nullptr);
+				SoupMessageBody *body = soup_server_message_get_response_body(msg);
+				soup_message_body_append(body, SOUP_MEMORY_TAKE, contents, length);
+				soup_message_body_complete(body);
+			} else {
+				soup_server_message_set_response(
+					msg, mimeTypeFor(path), SOUP_MEMORY_TAKE, contents, length);
+			}
 			/* Live playlists change under the same name. */
 			soup_message_headers_replace(soup_server_message_get_response_headers(msg),
 						     "Cache-Control", "no-cache");

@@ -25,7 +25,9 @@ namespace sluice::test {
  * pad", then "Couldn't download fragments") when the machine is busy: a race only loopback
  * makes possible, which no player meets on a LAN.
  *
- * Paths under /forbidden/ answer 403, for tests of what a client makes of it.
+ * Paths under /forbidden/ answer 403, for tests of what a client makes of it; /flaky/NAME
+ * answers 404 twice, then serves NAME; /live/NAME serves NAME chunked, without a
+ * Content-Length, as an endless stream is (and then ends, as a dropped one does).
  */
 class StaticFileServer
 {

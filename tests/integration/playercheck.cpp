@@ -323,4 +323,12 @@ std::string summarize(const Timelines &timelines)
 	return s;
 }
 
+std::string joinLines(const std::vector<std::string> &lines, const char *indent)
+{
+	std::string s;
+	for (const auto &l : lines)
+		s += indent + l + "\n";
+	return s;
+}
+
 } /* namespace sluice::test */

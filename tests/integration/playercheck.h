@@ -93,6 +93,9 @@ struct TimelineExpectation {
 std::vector<std::string> checkTimelines(const Timelines &timelines,
 					const TimelineExpectation &expect);
 
+/* Problems, one indented line each, for a failure message. */
+std::string joinLines(const std::vector<std::string> &lines, const char *indent = "  ");
+
 /* One line per stream: type, units, first/last pts, span, decoded frames. */
 std::string summarize(const Timelines &timelines);
 

@@ -27,14 +27,6 @@ namespace {
 
 const CodecPair kH264Aac = {"h264-aac", VideoCodec::H264, AudioCodec::AAC};
 
-std::string joinLines(const std::vector<std::string> &lines)
-{
-	std::string s;
-	for (const auto &l : lines)
-		s += "  " + l + "\n";
-	return s;
-}
-
 size_t segmentFilesOnDisk(const OutputDir &dir, const std::string &track)
 {
 	auto names = listDir(dir.path());

@@ -41,14 +41,6 @@ std::string caseName(const PlayerCase &c)
 	return std::string(c.codecs.name) + "/" + (c.mode == Mode::Vod ? "vod" : "live");
 }
 
-std::string joinLines(const std::vector<std::string> &lines, const char *indent = "  ")
-{
-	std::string s;
-	for (const auto &l : lines)
-		s += indent + l + "\n";
-	return s;
-}
-
 /* The last requests the server saw: where a client stopped or what it kept asking for. */
 std::string requestsFor(const StaticFileServer &server)
 {

@@ -6,6 +6,7 @@
  * served from loopback; the classification and the delivered streams are checked.
  */
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 
 #include "httpserver.h"
 #include "outputdir.h"
+#include "playercheck.h"
 #include "producer.h"
 
 namespace sluice::test {
@@ -28,6 +30,9 @@ struct Stream {
 struct Classification {
 	bool posted = false;
 	std::string error; /* the ERROR message, when the pipeline failed */
+	std::vector<std::string> warnings;
+	std::vector<std::string> switchedTo; /* uri of every smartsrc-source-switched */
+	bool switchedToBackup = false;
 	std::string type, container;
 	bool live = false;
 	std::vector<Stream> streams;
@@ -76,7 +81,8 @@ Classification parse(const GstStructure *s)
  * Plays smartsrc uri=... into fakesinks until it has classified the source and a second has
  * passed (so data flows), an error, or the timeout.
  */
-Classification run(const std::string &uri, unsigned timeoutSeconds = 30)
+Classification run(const std::string &uri, unsigned timeoutSeconds = 30,
+		   const std::function<void(GstElement *)> &configure = {})
 {
 	GstElement *pipeline = gst_pipeline_new(nullptr);
 	GstElement *src = gst_element_factory_make("smartsrc", nullptr);
@@ -84,6 +90,8 @@ Classification run(const std::string &uri, unsigned timeoutSeconds = 30)
 	if (!src)
 		return {};
 	g_object_set(src, "uri", uri.c_str(), nullptr);
+	if (configure)
+		configure(src);
 	gst_bin_add(GST_BIN(pipeline), src);
 
 	Classification result;
@@ -134,11 +142,25 @@ Classification run(const std::string &uri, unsigned timeoutSeconds = 30)
 			break;
 		}
 		const GstStructure *s = gst_message_get_structure(msg);
-		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && s
-		    && gst_structure_has_name(s, "smartsrc-classified")) {
-			unsigned buffers = result.buffers;
-			result = parse(s);
-			result.buffers = buffers;
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_WARNING) {
+			GError *warning = nullptr;
+			gst_message_parse_warning(msg, &warning, nullptr);
+			result.warnings.push_back(warning->message);
+			g_error_free(warning);
+		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && s
+			   && gst_structure_has_name(s, "smartsrc-source-switched")) {
+			result.switchedTo.push_back(gst_structure_get_string(s, "uri"));
+			gboolean switched = FALSE;
+			gst_structure_get_boolean(s, "switched", &switched);
+			result.switchedToBackup |= switched;
+		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && s
+			   && gst_structure_has_name(s, "smartsrc-classified")) {
+			Classification parsed = parse(s);
+			parsed.buffers = result.buffers;
+			parsed.warnings = std::move(result.warnings);
+			parsed.switchedTo = std::move(result.switchedTo);
+			parsed.switchedToBackup = result.switchedToBackup;
+			result = std::move(parsed);
 			classifiedAt = g_get_monotonic_time();
 		}
 		gst_message_unref(msg);
@@ -300,17 +322,59 @@ TEST_F(SmartSrcServedTest, Mp4File)
 	expectH264Aac(c);
 }
 
-TEST_F(SmartSrcServedTest, MissingHttpSourceIsAnErrorNamingIt)
+/* IPTV sources return 404 for a while and come back: warn, back off, retry. */
+TEST_F(SmartSrcServedTest, MissingSourceIsRetriedWithWarningsNamingIt)
 {
-	const std::string uri = server_.baseUrl() + "/nowhere.m3u8";
-	Classification c = run(uri);
+	const std::string uri = server_.baseUrl() + "/nowhere.ts";
+	Classification c = run(uri, 2, [](GstElement *src) {
+		g_object_set(src, "retry-delay", 100u, "max-retry-delay", 200u, nullptr);
+	});
 	EXPECT_FALSE(c.posted);
-	/* smartsrc's own error: which source, and the cause from the HTTP layer. */
-	EXPECT_NE(c.error.find(uri), std::string::npos) << c.error;
-	g_autofree char *lower = g_ascii_strdown(c.error.c_str(), -1);
-	EXPECT_NE(std::string(lower).find("not found"), std::string::npos) << c.error;
+	EXPECT_TRUE(c.error.empty()) << c.error;
+	ASSERT_GE(c.warnings.size(), 3u) << "retries in 2 s with 100-200 ms backoff";
+	EXPECT_NE(c.warnings[0].find(uri), std::string::npos) << c.warnings[0];
+	g_autofree char *lower = g_ascii_strdown(c.warnings[0].c_str(), -1);
+	EXPECT_NE(std::string(lower).find("not found"), std::string::npos) << c.warnings[0];
+	ASSERT_GE(c.switchedTo.size(), 2u);
+	EXPECT_EQ(c.switchedTo[0], uri) << "no backup: the same source again";
 }
 
+TEST_F(SmartSrcServedTest, RecoversWhenTheSourceComesBack)
+{
+	Classification c = run(server_.baseUrl() + "/flaky/stream.ts", 10, [](GstElement *src) {
+		g_object_set(src, "retry-delay", 50u, nullptr);
+	});
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.warnings.size(), 2u);
+	EXPECT_EQ(c.switchedTo.size(), 2u);
+	expectH264Aac(c);
+}
+
+TEST_F(SmartSrcServedTest, FailsOverToABackupAfterRetriesBeforeSwitch)
+{
+	const std::string backup = server_.baseUrl() + "/stream.ts";
+	Classification c = run(
+		server_.baseUrl() + "/forbidden/stream.ts", 10, [&backup](GstElement *src) {
+			GValue uris = G_VALUE_INIT;
+			gst_value_array_init(&uris, 1);
+			GValue item = G_VALUE_INIT;
+			g_value_init(&item, G_TYPE_STRING);
+			g_value_set_string(&item, backup.c_str());
+			gst_value_array_append_and_take_value(&uris, &item);
+			g_object_set_property(G_OBJECT(src), "backup-uris", &uris);
+			g_value_unset(&uris);
+			g_object_set(src, "retry-delay", 50u, "retries-before-switch", 2u, nullptr);
+		});
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_TRUE(c.switchedToBackup);
+	ASSERT_FALSE(c.switchedTo.empty());
+	EXPECT_EQ(c.switchedTo.back(), backup);
+	EXPECT_EQ(c.warnings.size(), 2u) << "two failures of the primary, then the backup";
+	EXPECT_EQ(c.type, "mpegts");
+	expectH264Aac(c);
+}
+
+/* Refused credentials never work: with no backup to turn to, an error. */
 TEST_F(SmartSrcServedTest, ForbiddenSourceIsAnErrorNamingItAndTheCause)
 {
 	const std::string uri = server_.baseUrl() + "/forbidden/stream.ts";
@@ -338,6 +402,70 @@ TEST_F(SmartSrcServedTest, ExtraHeadersAndUserAgentReachTheSource)
 
 	EXPECT_EQ(server_.lastHeader("X-Token"), "abc");
 	EXPECT_EQ(server_.lastHeader("User-Agent"), "SluiceTest/1.0");
+}
+
+/*
+ * A live source that drops (its HTTP response ends) is reopened; downstream, running time
+ * keeps growing with no gap or overlap, and cmafsink's output plays straight through the
+ * switches in ffprobe.
+ */
+TEST_F(SmartSrcServedTest, ReconnectKeepsTimestampsGrowingThroughCmafsink)
+{
+	OutputDir out("smartsrc-cmaf");
+	const std::string description = "smartsrc name=s retry-delay=50 uri=" + server_.baseUrl()
+		+ "/live/stream.ts s.video_0 ! cmafsink name=c playlist-type=vod "
+		  "target-duration=1 location="
+		+ out.path() + " s.audio_0 ! c.audio_0";
+	g_autoptr(GError) error = nullptr;
+	GstElement *pipeline = gst_parse_launch(description.c_str(), &error);
+	ASSERT_NE(pipeline, nullptr) << error->message;
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+
+	GstBus *bus = gst_element_get_bus(pipeline);
+	unsigned switches = 0;
+	bool eos = false;
+	std::string failure;
+	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+	while (!eos && failure.empty() && g_get_monotonic_time() < deadline) {
+		GstMessage *msg = gst_bus_timed_pop(bus, 100 * GST_MSECOND);
+		if (!msg)
+			continue;
+		const GstStructure *s = gst_message_get_structure(msg);
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+			GError *e = nullptr;
+			gst_message_parse_error(msg, &e, nullptr);
+			failure = e->message;
+			g_error_free(e);
+		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
+			eos = true;
+		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && s
+			   && gst_structure_has_name(s, "smartsrc-source-switched")
+			   && ++switches == 2) {
+			/* Three plays of the 3 s source: enough. */
+			gst_element_send_event(pipeline, gst_event_new_eos());
+		}
+		gst_message_unref(msg);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	gst_object_unref(pipeline);
+	ASSERT_TRUE(failure.empty()) << failure;
+	ASSERT_TRUE(eos) << "no EOS after " << switches << " switches";
+
+	ProcessResult r = runProcess(ffprobeCommand(out.file("master.m3u8")), 60);
+	std::vector<std::string> problems;
+	Timelines t = parseFfprobe(r.out, problems);
+	TimelineExpectation expect;
+	expect.joinsLate = true; /* EOS lands somewhere in the third play */
+	expect.minSpan = 6.0;
+	expect.duration = 9.0;
+	expect.durationTolerance = 0.5;
+	expect.endSyncTolerance = 0.2;
+	auto more = checkTimelines(t, expect);
+	problems.insert(problems.end(), more.begin(), more.end());
+	EXPECT_TRUE(problems.empty()) << joinLines(problems) << summarize(t) << r.describe();
+	if (HasFailure())
+		out.keep();
 }
 
 } /* namespace */
