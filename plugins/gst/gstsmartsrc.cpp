@@ -66,6 +66,7 @@ struct Settings {
 	guint retryDelayMs = 1000;
 	guint maxRetryDelayMs = 30000;
 	guint retriesBeforeSwitch = 3;
+	guint stallTimeoutMs = 10000;
 };
 
 /* What the plugged elements tell about the source. Guarded by State::lock. */
@@ -109,6 +110,7 @@ struct State {
 	bool firstBufferPending = false; /* of the current source, on any pad */
 	GstClockTime lastEnd = 0; /* running time (offset included) of the latest data out */
 	gint64 offset = 0; /* pad offset of the current source */
+	gint64 lastDataUs = 0; /* monotonic time of the latest buffer out; 0 = none yet */
 	std::set<std::string> discont; /* pads whose next buffer opens a new source */
 	/*
 	 * Streams are exposed once the source and each of its parsers said no-more-pads:
@@ -148,6 +150,7 @@ enum {
 	PROP_RETRY_DELAY,
 	PROP_MAX_RETRY_DELAY,
 	PROP_RETRIES_BEFORE_SWITCH,
+	PROP_STALL_TIMEOUT,
 	PROP_CLASSIFICATION,
 };
 
@@ -441,6 +444,7 @@ static GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpo
 				state->lastEnd, runningTime + state->offset + duration);
 		}
 		markDiscont = state->discont.erase(GST_PAD_NAME(pad)) > 0;
+		state->lastDataUs = g_get_monotonic_time();
 	}
 
 	if (first && newOffset) {
@@ -739,6 +743,7 @@ static void reconnect(GstSmartSrc *self, const RetryDecision &decision, const st
 		previous = state->currentUri;
 		uri = state->currentUri = state->uris[decision.uriIndex];
 		reset_source_state(state);
+		state->lastDataUs = 0;
 		state->firstBufferPending = true;
 		state->discont.clear();
 		for (GList *l = GST_ELEMENT(self)->srcpads; l; l = l->next)
@@ -775,11 +780,33 @@ static void worker_loop(GstSmartSrc *self)
 {
 	State *state = self->state;
 	std::unique_lock<std::mutex> lock(state->lock);
+	const gint64 stallUs = static_cast<gint64>(state->active.stallTimeoutMs) * 1000;
 	for (;;) {
-		state->wake.wait(lock,
-				 [state] { return !state->running || state->reconnectRequested; });
+		/*
+		 * A source that keeps its connection open and sends nothing is as gone as one
+		 * that failed: once data has flowed, stall-timeout without a buffer reconnects.
+		 */
+		auto requested = [state] {
+			return !state->running || state->reconnectRequested;
+		};
+		if (stallUs > 0) {
+			state->wake.wait_for(lock, std::chrono::microseconds(stallUs / 4),
+					     requested);
+			if (state->running && !state->reconnectRequested && !state->ending
+			    && state->lastDataUs
+			    && g_get_monotonic_time() - state->lastDataUs > stallUs) {
+				state->reconnectRequested = true;
+				state->reconnectReason = "no data for "
+					+ std::to_string(state->active.stallTimeoutMs) + " ms";
+				GST_INFO_OBJECT(self, "source stalled");
+			}
+		} else {
+			state->wake.wait(lock, requested);
+		}
 		if (!state->running)
 			return;
+		if (!state->reconnectRequested)
+			continue;
 		RetryDecision decision = state->retry->onFailure();
 		std::string reason = state->reconnectReason;
 		GST_INFO_OBJECT(self, "retry %u of %s in %u ms (%s)", decision.attempt,
@@ -1097,6 +1124,9 @@ static void gst_smart_src_set_property(GObject *object, guint prop_id, const GVa
 	case PROP_RETRIES_BEFORE_SWITCH:
 		s.retriesBeforeSwitch = g_value_get_uint(value);
 		break;
+	case PROP_STALL_TIMEOUT:
+		s.stallTimeoutMs = g_value_get_uint(value);
+		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 		break;
@@ -1147,6 +1177,9 @@ static void gst_smart_src_get_property(GObject *object, guint prop_id, GValue *v
 		break;
 	case PROP_RETRIES_BEFORE_SWITCH:
 		g_value_set_uint(value, s.retriesBeforeSwitch);
+		break;
+	case PROP_STALL_TIMEOUT:
+		g_value_set_uint(value, s.stallTimeoutMs);
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -1247,6 +1280,13 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 				  "Failures in a row of one source before the next of backup-uris "
 				  "(0 = never switch)",
 				  0, 1000, 3, flags));
+	g_object_class_install_property(
+		object_class, PROP_STALL_TIMEOUT,
+		g_param_spec_uint(
+			"stall-timeout", "Stall timeout",
+			"Milliseconds without data, once data has flowed, after which the "
+			"source counts as failed and is reopened (0 = never)",
+			0, 600000, 10000, flags));
 	g_object_class_install_property(
 		object_class, PROP_CLASSIFICATION,
 		g_param_spec_boxed(

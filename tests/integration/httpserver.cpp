@@ -7,7 +7,9 @@
 
 #include "httpserver.h"
 
+#include <cstring>
 #include <future>
+#include <initializer_list>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -103,15 +105,28 @@ void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, con
 	} else if (g_str_has_prefix(path, "/flaky/") && self->flakyFailure(path)) {
 		status = SOUP_STATUS_NOT_FOUND;
 	} else {
-		/* /flaky/NAME is NAME once it has failed; /live/NAME is NAME, chunked. */
-		const char *served = g_str_has_prefix(path, "/flaky/") ? path + 6
-			: g_str_has_prefix(path, "/live/")	       ? path + 5
-								       : path;
+		/* /flaky/NAME is NAME once it has failed; /live/NAME is NAME, chunked;
+		 * /stall/NAME is half of NAME, then a connection that sends nothing. */
+		const char *served = path;
+		for (const char *prefix : {"/flaky/", "/live/", "/stall/"}) {
+			if (g_str_has_prefix(path, prefix))
+				served = path + strlen(prefix) - 1;
+		}
 		g_autofree char *file = g_build_filename(self->root.c_str(), served, nullptr);
 		gchar *contents = nullptr;
 		gsize length = 0;
 		if (g_file_get_contents(file, &contents, &length, nullptr)) {
-			if (g_str_has_prefix(path, "/live/")) {
+			if (g_str_has_prefix(path, "/stall/")) {
+				/* The first half, then nothing, with the connection held open. */
+				SoupMessageHeaders *headers
+					= soup_server_message_get_response_headers(msg);
+				soup_message_headers_set_encoding(headers, SOUP_ENCODING_CHUNKED);
+				soup_message_headers_set_content_type(headers, mimeTypeFor(path),
+								      nullptr);
+				soup_message_body_append(soup_server_message_get_response_body(msg),
+							 SOUP_MEMORY_COPY, contents, length / 2);
+				g_free(contents);
+			} else if (g_str_has_prefix(path, "/live/")) {
 				/* Chunked, no Content-Length: how an endless stream is served. */
 				SoupMessageHeaders *headers
 					= soup_server_message_get_response_headers(msg);

@@ -468,5 +468,18 @@ TEST_F(SmartSrcServedTest, ReconnectKeepsTimestampsGrowingThroughCmafsink)
 		out.keep();
 }
 
+/* A source that holds its connection open and sends nothing is reopened after stall-timeout. */
+TEST_F(SmartSrcServedTest, StalledSourceIsReopenedAfterStallTimeout)
+{
+	const std::string uri = server_.baseUrl() + "/stall/stream.ts";
+	Classification c = run(uri, 4, [](GstElement *src) {
+		g_object_set(src, "stall-timeout", 300u, "retry-delay", 50u, nullptr);
+	});
+	ASSERT_TRUE(c.posted) << c.error;
+	/* run() returns a second after classification: the stall must be seen by then. */
+	ASSERT_FALSE(c.switchedTo.empty()) << "no reconnect within 1 s of a 300 ms stall";
+	EXPECT_EQ(c.switchedTo[0], uri);
+}
+
 } /* namespace */
 } /* namespace sluice::test */
