@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * smartsrc's insides, shared by its three files: the element (gstsmartsrc.cpp), reading and
+ * classifying a source (smartsrcsource.cpp), and surviving its failures (smartsrcretry.cpp).
+ */
+
+#pragma once
+
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gst/gst.h>
+
+#include "gstsmartsrc.h"
+#include "retrypolicy.h"
+
+GST_DEBUG_CATEGORY_EXTERN(smartsrc_debug);
+
+namespace sluice::smartsrc {
+
+constexpr GstSmartSrcVariantPolicy kDefaultVariantPolicy = GST_SMART_SRC_VARIANT_HIGHEST;
+
+/* Property snapshot, taken under the object lock. */
+struct Settings {
+	std::string uri;
+	std::string userAgent;
+	std::shared_ptr<GstStructure> extraHeaders; /* never modified once set: replaced */
+	GstSmartSrcVariantPolicy variantPolicy = kDefaultVariantPolicy;
+	guint64 maxBitrate = 0;
+	std::vector<std::string> backupUris;
+	guint retryDelayMs = 1000;
+	guint maxRetryDelayMs = 30000;
+	guint retriesBeforeSwitch = 3;
+	guint stallTimeoutMs = 10000;
+};
+
+/* What the plugged elements tell about the source. Guarded by State::lock. */
+struct Findings {
+	std::string type = "unknown"; /* test, hls, dash, mpegts, file, unknown */
+	std::string container; /* mpegts, mp4, matroska, ... */
+	bool adaptive = false;
+};
+
+/*
+ * Streaming state. State::lock guards findings, counters and the classification; it is taken
+ * from the threads that add pads and elements (streaming threads of the children) and from
+ * property reads.
+ */
+struct State {
+	std::mutex lock;
+	Settings active;
+	Findings findings;
+	guint videoPads = 0;
+	guint audioPads = 0;
+	std::map<std::string, GstCaps *> caps; /* owned; first caps of each exposed pad */
+	bool allPadsExposed = false;
+	bool classified = false;
+	GstStructure *classification = nullptr; /* owned */
+	bool live = false; /* of the current source, once classified */
+	GstElement *source = nullptr; /* owned ref: the element reading the bytes (souphttpsrc) */
+
+	/*
+	 * Resilience. The worker thread rebuilds the children when a source fails; the external
+	 * pads stay and are retargeted, with a pad offset so running time keeps growing.
+	 */
+	std::vector<std::string> uris; /* primary, then backup-uris */
+	std::string currentUri;
+	std::unique_ptr<RetryPolicy> retry;
+	std::thread worker;
+	std::condition_variable wake; /* with lock: a reconnect request or stop */
+	bool running = false;
+	bool ending = false; /* the application sent EOS: let it through, reconnect no more */
+	bool reconnectRequested = false;
+	std::string reconnectReason;
+	bool firstBufferPending = false; /* of the current source, on any pad */
+	GstClockTime lastEnd = 0; /* running time (offset included) of the latest data out */
+	gint64 offset = 0; /* pad offset of the current source */
+	gint64 lastDataUs = 0; /* monotonic time of the latest buffer out; 0 = none yet */
+	std::set<std::string> discont; /* pads whose next buffer opens a new source */
+	/*
+	 * Streams are exposed once the source and each of its parsers said no-more-pads:
+	 * urisourcebin gives one pad per track of an adaptive source, each with its parsebin.
+	 */
+	guint parsers = 0;
+	/*
+	 * Per parsebin: audio/video streams in the collection it posts before exposing them (-1
+	 * until posted), and pads exposed so far. parsebin 1.22 never says no-more-pads.
+	 */
+	struct Progress {
+		int expected = -1;
+		guint exposed = 0;
+	};
+	std::map<GstElement *, Progress> progress;
+	guint selectedStreams = 0; /* adaptive sources: from the demuxer's STREAMS_SELECTED */
+	bool sourceDone = false;
+};
+
+} /* namespace sluice::smartsrc */
+
+struct _GstSmartSrc {
+	GstBin parent;
+
+	sluice::smartsrc::Settings settings; /* guarded by GST_OBJECT_LOCK */
+	sluice::smartsrc::State *state;
+};
+
+namespace sluice::smartsrc {
+
+/* smartsrcsource.cpp */
+bool build_children(GstSmartSrc *self, const std::string &uri, std::string &error);
+void remove_children(GstSmartSrc *self);
+void reset_source_state(State *state);
+void update_source_done(State *state);
+void check_exposed(GstSmartSrc *self);
+void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self);
+
+/* smartsrcretry.cpp */
+GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data);
+void request_reconnect(GstSmartSrc *self, const std::string &reason);
+void start_worker(GstSmartSrc *self);
+void stop_worker(GstSmartSrc *self);
+
+} /* namespace sluice::smartsrc */
