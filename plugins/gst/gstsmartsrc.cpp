@@ -128,27 +128,17 @@ static bool build(GstSmartSrc *self)
 static void teardown(GstSmartSrc *self)
 {
 	stop_worker(self);
-	GstIterator *it = gst_element_iterate_src_pads(GST_ELEMENT(self));
-	GValue item = G_VALUE_INIT;
+	remove_children(self);
+
 	std::vector<GstPad *> pads;
-	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
-		pads.push_back(GST_PAD(g_value_dup_object(&item)));
-		g_value_reset(&item);
-	}
-	g_value_unset(&item);
-	gst_iterator_free(it);
+	GST_OBJECT_LOCK(self);
+	for (GList *l = GST_ELEMENT(self)->srcpads; l; l = l->next)
+		pads.push_back(GST_PAD(gst_object_ref(l->data)));
+	GST_OBJECT_UNLOCK(self);
 	for (GstPad *pad : pads) {
 		gst_element_remove_pad(GST_ELEMENT(self), pad);
 		gst_object_unref(pad);
 	}
-
-	GList *children = g_list_copy_deep(GST_BIN_CHILDREN(self),
-					   reinterpret_cast<GCopyFunc>(gst_object_ref), nullptr);
-	for (GList *l = children; l; l = l->next) {
-		gst_element_set_state(GST_ELEMENT(l->data), GST_STATE_NULL);
-		gst_bin_remove(GST_BIN(self), GST_ELEMENT(l->data));
-	}
-	g_list_free_full(children, gst_object_unref);
 
 	std::lock_guard<std::mutex> locker(self->state->lock);
 	reset_source_state(self->state);
