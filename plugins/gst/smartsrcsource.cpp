@@ -28,7 +28,8 @@ static bool is_live(GstSmartSrc *self)
 	GstElement *source = nullptr;
 	{
 		std::lock_guard<std::mutex> locker(self->state->lock);
-		if (self->state->source)
+		/* An adaptive source's HTTP response is its playlist: its size tells nothing. */
+		if (self->state->source && !self->state->findings.adaptive)
 			source = GST_ELEMENT(gst_object_ref(self->state->source));
 	}
 	if (source) {

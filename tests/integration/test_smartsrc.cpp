@@ -481,5 +481,56 @@ TEST_F(SmartSrcServedTest, StalledSourceIsReopenedAfterStallTimeout)
 	EXPECT_EQ(c.switchedTo[0], uri);
 }
 
+/* Bytes that are no media at all: nothing playable, so an error naming the source. */
+TEST_F(SmartSrcServedTest, GarbageIsAnErrorNamingTheSource)
+{
+	std::string garbage(200000, '\0');
+	guint32 x = 2463534242u; /* xorshift: the same bytes every run */
+	for (char &c : garbage) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		c = static_cast<char>(x);
+	}
+	ASSERT_TRUE(g_file_set_contents(dir_.file("garbage.ts").c_str(), garbage.data(),
+					garbage.size(), nullptr));
+	const std::string uri = server_.baseUrl() + "/garbage.ts";
+	Classification c = run(uri, 10);
+	EXPECT_FALSE(c.posted);
+	EXPECT_NE(c.error.find(uri), std::string::npos) << c.error;
+}
+
+/* A live HLS source: cmafsink packaging a live test pattern while smartsrc reads it. */
+TEST_F(SmartSrcServedTest, LiveHlsIsClassifiedLive)
+{
+	OutputDir live("smartsrc-live");
+	StaticFileServer server(live.path());
+	std::string error;
+	ASSERT_TRUE(server.start(error)) << error;
+
+	const std::string description
+		= "videotestsrc is-live=true ! video/x-raw,format=I420,width=320,height=240,"
+		  "framerate=30/1 ! x264enc tune=zerolatency key-int-max=30 ! h264parse ! "
+		  "cmafsink name=c target-duration=1 window-size=6 location="
+		+ live.path()
+		+ " audiotestsrc is-live=true ! audio/x-raw,rate=48000 ! avenc_aac ! aacparse ! "
+		  "c.audio_0";
+	g_autoptr(GError) err = nullptr;
+	GstElement *producer = gst_parse_launch(description.c_str(), &err);
+	ASSERT_NE(producer, nullptr) << err->message;
+	gst_element_set_state(producer, GST_STATE_PLAYING);
+	for (int i = 0; i < 100 && !fileExists(live.file("video_0-3.m4s")); i++)
+		g_usleep(50000);
+
+	Classification c = run(server.baseUrl() + "/master.m3u8", 15);
+	gst_element_set_state(producer, GST_STATE_NULL);
+	gst_object_unref(producer);
+
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.type, "hls");
+	EXPECT_TRUE(c.live);
+	expectH264Aac(c);
+}
+
 } /* namespace */
 } /* namespace sluice::test */
