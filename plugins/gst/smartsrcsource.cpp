@@ -185,10 +185,16 @@ void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc 
 		const Settings &s = state->active;
 		switch (s.variantPolicy) {
 		case GST_SMART_SRC_VARIANT_HIGHEST:
-			g_object_set(element, "min-bitrate", G_MAXUINT, nullptr);
-			if (g_object_class_find_property(G_OBJECT_GET_CLASS(element),
-							 "start-bitrate"))
-				g_object_set(element, "start-bitrate", G_MAXUINT, nullptr);
+			/*
+			 * The demuxers choose the best variant under an estimated bandwidth:
+			 * pretend it is endless from the start (start-bitrate) and always
+			 * (connection-bitrate). min-bitrate would exclude every variant.
+			 */
+			for (const char *property : {"start-bitrate", "connection-bitrate"}) {
+				if (g_object_class_find_property(G_OBJECT_GET_CLASS(element),
+								 property))
+					g_object_set(element, property, G_MAXUINT, nullptr);
+			}
 			break;
 		case GST_SMART_SRC_VARIANT_LOWEST:
 			g_object_set(element, "max-bitrate", 1u, nullptr);
@@ -196,13 +202,19 @@ void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc 
 							 "start-bitrate"))
 				g_object_set(element, "start-bitrate", 1u, nullptr);
 			break;
-		case GST_SMART_SRC_VARIANT_BEST:
-			if (s.maxBitrate)
-				g_object_set(element, "max-bitrate",
-					     static_cast<guint>(
-						     std::min<guint64>(s.maxBitrate, G_MAXUINT)),
-					     nullptr);
+		case GST_SMART_SRC_VARIANT_BEST: {
+			/* The highest variant under max-bitrate: start there and stay under it. */
+			guint limit = s.maxBitrate
+				? static_cast<guint>(std::min<guint64>(s.maxBitrate, G_MAXUINT))
+				: G_MAXUINT;
+			for (const char *property :
+			     {"max-bitrate", "start-bitrate", "connection-bitrate"}) {
+				if (g_object_class_find_property(G_OBJECT_GET_CLASS(element),
+								 property))
+					g_object_set(element, property, limit, nullptr);
+			}
 			break;
+		}
 		}
 	} else if (!strcmp(name, "tsdemux")) {
 		if (f.container.empty())

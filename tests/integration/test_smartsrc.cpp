@@ -532,5 +532,50 @@ TEST_F(SmartSrcServedTest, LiveHlsIsClassifiedLive)
 	expectH264Aac(c);
 }
 
+/* A multivariant HLS source: variant-policy picks the rendition. */
+TEST_F(SmartSrcServedTest, VariantPolicyPicksTheRendition)
+{
+	OutputDir multi("smartsrc-variants");
+	StaticFileServer server(multi.path());
+	std::string error;
+	ASSERT_TRUE(server.start(error)) << error;
+	auto video = [](int width, int height, int kbps) {
+		return "videotestsrc num-buffers=90 ! video/x-raw,format=I420,width="
+			+ std::to_string(width) + ",height=" + std::to_string(height)
+			+ ",framerate=30/1 ! x264enc key-int-max=30 bitrate=" + std::to_string(kbps)
+			+ " ! h264parse ! ";
+	};
+	ASSERT_TRUE(
+		produce(video(320, 240, 200)
+				+ "cmafsink name=c playlist-type=vod "
+				  "target-duration=1 location="
+				+ multi.path() + " " + video(640, 360, 1500)
+				+ "c.video_1 audiotestsrc num-buffers=140 samplesperbuffer=1024 ! "
+				  "audio/x-raw,rate=48000 ! avenc_aac ! aacparse ! c.audio_0",
+			error))
+		<< error;
+	ASSERT_NE(readText(multi.file("master.m3u8")).find("RESOLUTION=640x360"),
+		  std::string::npos);
+
+	struct Case {
+		const char *policy;
+		guint64 maxBitrate;
+		int width;
+	};
+	for (const Case &t : {Case {"lowest", 0, 320}, Case {"highest", 0, 640},
+			      Case {"best", 10000000, 640}, Case {"best", 800000, 320}}) {
+		const std::string name
+			= std::string(t.policy) + " max-bitrate=" + std::to_string(t.maxBitrate);
+		Classification c = run(
+			server.baseUrl() + "/master.m3u8", 15, [&t](GstElement *src) {
+				gst_util_set_object_arg(G_OBJECT(src), "variant-policy", t.policy);
+				g_object_set(src, "max-bitrate", t.maxBitrate, nullptr);
+			});
+		ASSERT_TRUE(c.posted) << name << ": " << c.error;
+		ASSERT_TRUE(c.find("video")) << name;
+		EXPECT_EQ(c.find("video")->width, t.width) << name;
+	}
+}
+
 } /* namespace */
 } /* namespace sluice::test */
