@@ -104,6 +104,11 @@ void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, con
 		status = SOUP_STATUS_FORBIDDEN;
 	} else if (g_str_has_prefix(path, "/flaky/") && self->flakyFailure(path)) {
 		status = SOUP_STATUS_NOT_FOUND;
+	} else if (g_str_has_prefix(path, "/redirect/")) {
+		/* /redirect/NAME: 302 to /NAME. */
+		status = SOUP_STATUS_FOUND;
+		soup_message_headers_replace(soup_server_message_get_response_headers(msg),
+					     "Location", path + strlen("/redirect"));
 	} else {
 		/* /flaky/NAME is NAME once it has failed; /live/NAME is NAME, chunked;
 		 * /stall/NAME is half of NAME, then a connection that sends nothing. */

@@ -28,7 +28,8 @@ namespace sluice::test {
  * Paths under /forbidden/ answer 403, for tests of what a client makes of it; /flaky/NAME
  * answers 404 twice, then serves NAME; /live/NAME serves NAME chunked, without a
  * Content-Length, as an endless stream is (and then ends, as a dropped one does);
- * /stall/NAME sends half of NAME and then nothing, holding the connection open.
+ * /stall/NAME sends half of NAME and then nothing, holding the connection open;
+ * /redirect/NAME answers 302 to /NAME.
  */
 class StaticFileServer
 {

@@ -6,6 +6,7 @@
  * served from loopback; the classification and the delivered streams are checked.
  */
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -310,6 +311,17 @@ TEST_F(SmartSrcServedTest, MpegTsOverHttp)
 	EXPECT_EQ(c.type, "mpegts");
 	EXPECT_EQ(c.container, "mpegts");
 	expectH264Aac(c);
+}
+
+TEST_F(SmartSrcServedTest, FollowsRedirects)
+{
+	Classification c = run(server_.baseUrl() + "/redirect/stream.ts");
+	ASSERT_TRUE(c.posted) << c.error;
+	EXPECT_EQ(c.type, "mpegts");
+	expectH264Aac(c);
+	std::vector<std::string> log = server_.requestLog();
+	EXPECT_NE(std::find(log.begin(), log.end(), "GET /redirect/stream.ts 302"), log.end());
+	EXPECT_NE(std::find(log.begin(), log.end(), "GET /stream.ts 200"), log.end());
 }
 
 TEST_F(SmartSrcServedTest, Mp4File)
