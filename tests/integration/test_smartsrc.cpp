@@ -512,8 +512,11 @@ TEST_F(SmartSrcServedTest, GarbageIsAnErrorNamingTheSource)
 	EXPECT_NE(c.error.find(uri), std::string::npos) << c.error;
 }
 
-/* A live HLS source: cmafsink packaging a live test pattern while smartsrc reads it. */
-TEST_F(SmartSrcServedTest, LiveHlsIsClassifiedLive)
+/*
+ * Live HLS and DASH sources: cmafsink packaging a live test pattern while smartsrc reads its
+ * playlist and its dynamic MPD.
+ */
+TEST_F(SmartSrcServedTest, LiveHlsAndDashAreClassifiedLive)
 {
 	OutputDir live("smartsrc-live");
 	StaticFileServer server(live.path());
@@ -534,14 +537,17 @@ TEST_F(SmartSrcServedTest, LiveHlsIsClassifiedLive)
 	for (int i = 0; i < 100 && !fileExists(live.file("video_0-3.m4s")); i++)
 		g_usleep(50000);
 
-	Classification c = run(server.baseUrl() + "/master.m3u8", 15);
+	for (auto [manifest, type] :
+	     {std::pair {"master.m3u8", "hls"}, std::pair {"manifest.mpd", "dash"}}) {
+		Classification c = run(server.baseUrl() + "/" + manifest, 15);
+		EXPECT_TRUE(c.posted) << manifest << ": " << c.error;
+		EXPECT_EQ(c.type, type);
+		EXPECT_TRUE(c.live) << manifest;
+		if (c.posted)
+			expectH264Aac(c);
+	}
 	gst_element_set_state(producer, GST_STATE_NULL);
 	gst_object_unref(producer);
-
-	ASSERT_TRUE(c.posted) << c.error;
-	EXPECT_EQ(c.type, "hls");
-	EXPECT_TRUE(c.live);
-	expectH264Aac(c);
 }
 
 /* A multivariant HLS source: variant-policy picks the rendition. */
