@@ -67,11 +67,11 @@ bool CmafOutput::publish(const std::string &name, GRef<GstBufferList> data, std:
 	return true;
 }
 
-bool CmafOutput::publishManifests(std::string &error)
+bool CmafOutput::publishManifests(size_t changed, std::string &error)
 {
 	const SegmentWindow &window = *window_;
 	for (size_t i = 0; i < window.trackCount(); i++) {
-		if (window.segments(i).empty())
+		if (window.segments(i).empty() || (changed != SIZE_MAX && i != changed))
 			continue;
 		if (!publish(mediaPlaylistName(window.track(i).id),
 			     bufferListFromBytes(renderMediaPlaylist(window, i)), error))
@@ -153,15 +153,19 @@ bool CmafOutput::addSegment(size_t index, const SegmentRecord &record, GRef<GstB
 	out.overlong = config_.window.mode == WindowMode::Live
 		&& std::llround(seconds) > window.targetDurationSeconds();
 
-	/* VOD manifests are written once, complete, at the end. */
-	return config_.window.mode == WindowMode::Vod || publishManifests(error);
+	/*
+	 * VOD manifests are written once, complete, at the end. Live, a segment changes its own
+	 * track's playlist (every other one depends only on its own segments), the master
+	 * playlist's bandwidths and the MPD.
+	 */
+	return config_.window.mode == WindowMode::Vod || publishManifests(index, error);
 }
 
 bool CmafOutput::finish(std::string &error)
 {
 	std::lock_guard<std::mutex> locker(lock_);
 	window_->end();
-	return publishManifests(error);
+	return publishManifests(SIZE_MAX, error);
 }
 
 } /* namespace sluice */

@@ -82,7 +82,9 @@ private:
 	};
 
 	bool publish(const std::string &name, GRef<GstBufferList> data, std::string &error);
-	bool publishManifests(std::string &error);
+	/* The playlist of track changed (SIZE_MAX: of every track), the master playlist, the MPD.
+	 */
+	bool publishManifests(size_t changed, std::string &error);
 	size_t keepOnDisk() const;
 	size_t keepInMemory() const;
 

@@ -56,21 +56,6 @@ GRef<GstBufferList> bufferListFromBytes(std::string_view bytes)
 	return GRef<GstBufferList>::adopt(list);
 }
 
-std::string bufferListToString(GstBufferList *list)
-{
-	std::string out;
-	guint n = gst_buffer_list_length(list);
-	for (guint i = 0; i < n; i++) {
-		GstBuffer *buffer = gst_buffer_list_get(list, i);
-		GstMapInfo map;
-		if (gst_buffer_map(buffer, &map, GST_MAP_READ)) {
-			out.append(reinterpret_cast<const char *>(map.data), map.size);
-			gst_buffer_unmap(buffer, &map);
-		}
-	}
-	return out;
-}
-
 namespace {
 
 /* Maps every memory of every buffer and writes them with as few writev() calls as possible. */

@@ -40,8 +40,6 @@ private:
 };
 
 GRef<GstBufferList> bufferListFromBytes(std::string_view bytes);
-/* The buffers' bytes concatenated (for tests and small resources). */
-std::string bufferListToString(GstBufferList *list);
 
 /*
  * Writes a resource to dir/name through a temporary file and a rename, so a reader never sees

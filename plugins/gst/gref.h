@@ -28,12 +28,6 @@ struct GRefTraits<GstBufferList> {
 	static void unref(GstBufferList *p) { gst_buffer_list_unref(p); }
 };
 
-template <>
-struct GRefTraits<GstCaps> {
-	static GstCaps *ref(GstCaps *p) { return gst_caps_ref(p); }
-	static void unref(GstCaps *p) { gst_caps_unref(p); }
-};
-
 /*
  * GRef<T> owns one reference. adopt() takes over a reference the caller owns (transfer full);
  * the constructor from a raw pointer takes a new one (transfer none).

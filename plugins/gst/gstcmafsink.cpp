@@ -208,6 +208,11 @@ static TrackDescription describe(const CmafPad &cp)
 	return desc;
 }
 
+static void free_vector(gpointer data)
+{
+	delete static_cast<std::vector<uint8_t> *>(data);
+}
+
 /* Writes one closed fragment through the output and announces it. Streaming thread. */
 static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 {
@@ -216,17 +221,22 @@ static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 	GRef<GstBufferList> data = GRef<GstBufferList>::adopt(frag.buffers);
 	frag.buffers = nullptr;
 
-	std::vector<uint8_t> header;
-	header.reserve(256 + frag.samples.size() * 16);
+	/* The header buffer owns the vector it was written into: no second copy. */
+	auto *header = new std::vector<uint8_t>();
+	header->reserve(256 + frag.samples.size() * 16);
 	writeFragmentHeader(cp.config.track, {cp.sequence, frag.baseMediaDecodeTime}, frag.samples,
-			    header);
-	gst_buffer_list_insert(data.get(), 0, gst_buffer_new_memdup(header.data(), header.size()));
+			    *header);
+	const size_t headerSize = header->size();
+	gst_buffer_list_insert(data.get(), 0,
+			       gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY, header->data(),
+							   headerSize, 0, headerSize, header,
+							   free_vector));
 
 	/* Manifests place a segment by its earliest presentation time (tfdt + first offset). */
 	SegmentRecord record;
 	record.startTime = frag.baseMediaDecodeTime + frag.samples.front().compositionOffset;
 	record.duration = frag.duration;
-	record.size = header.size() + frag.dataSize;
+	record.size = headerSize + frag.dataSize;
 	record.wallClockMs
 		= state->originWallMs + (frag.startPts - state->originNs.load()) / 1000000;
 
@@ -367,11 +377,6 @@ static gboolean handle_caps(GstCmafSink *self, CmafPad &cp, GstCaps *caps)
 }
 
 /* -- Sample preparation ------------------------------------------------------------------- */
-
-static void free_vector(gpointer data)
-{
-	delete static_cast<std::vector<uint8_t> *>(data);
-}
 
 /*
  * Turns an input buffer into the bytes that go into mdat and, for streams that came without
