@@ -8,7 +8,7 @@ packages=(
 	# build
 	meson ninja-build pkg-config g++ clang libclang-rt-14-dev clang-format
 	libglib2.0-dev libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libsoup-3.0-dev
-	libgtest-dev
+	libgtest-dev libsqlite3-dev libjson-glib-dev libsystemd-dev
 	# runtime elements used by tests, demo and benchmarks
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
