@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * libFuzzer target: narrowing untrusted HLS playlists and MPDs to one variant.
+ */
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string_view>
+
+#include "variantfilter.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	std::string_view text(reinterpret_cast<const char *>(data), size);
+	for (size_t index : {0, 1, 5}) {
+		auto out = sluice::keepOnlyHlsVariant(text, index);
+		if (out && out->size() > text.size())
+			abort(); /* narrowing never adds */
+	}
+	auto out = sluice::removeMpdRepresentations(text, {"0", "v1", "video_0"});
+	if (out && out->size() > text.size())
+		abort();
+	return 0;
+}
