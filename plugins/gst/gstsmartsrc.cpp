@@ -17,15 +17,31 @@
  *  http(s)://, file://                      ┌─► video_0
  *    urisourcebin ─► parsebin ─(per stream)─┼─► audio_0
  *    (hlsdemux2 / dashdemux2 inside)        └─► ...
+ *  mode=raw, an MPEG-TS source
+ *    urisourcebin ─► typefind ─► tee ─► queue ─► parsebin ─► video_0, audio_0, ...
+ *                                   └─► queue ─► tsparse ─► raw (whole 188-byte packets)
  *  test://PATTERN?codec=...
  *    videotestsrc ─ timeoverlay ─ encoder ─ parser ─► video_0
  *    audiotestsrc ─ encoder ─ parser ───────────────► audio_0
  * ```
  *
- * ## Example launch line
+ * For a multivariant HLS or multi-representation DASH source, variant-policy picks one
+ * variant: the highest, the lowest, or the best under max-height and max-bitrate (read from
+ * the manifest the demuxer fetches; no second request).
+ *
+ * A failing source (an error, a live source ending, no data for stall-timeout) is reopened
+ * with exponential backoff; after retries-before-switch failures in a row the next of
+ * backup-uris takes over. Downstream sees DISCONT buffers, running time that keeps growing,
+ * and a "smartsrc-source-switched" message (uri, reason, backup).
+ *
+ * ## Example launch lines
  * |[
  * gst-launch-1.0 smartsrc uri="test://smpte?codec=h264&width=1280&height=720" name=s \
  *   s.video_0 ! cmafsink name=c location=out s.audio_0 ! c.audio_0
+ * gst-launch-1.0 smartsrc uri=http://example.com/live.ts \
+ *   backup-uris='<"http://backup.example.com/live.ts">' name=s \
+ *   s.video_0 ! queue ! cmafsink name=c location=/tmp/live s.audio_0 ! queue ! c.audio_0
+ * gst-launch-1.0 smartsrc uri=http://example.com/live.ts mode=raw ! filesink location=copy.ts
  * ]|
  */
 
@@ -50,6 +66,8 @@ enum {
 	PROP_EXTRA_HEADERS,
 	PROP_VARIANT_POLICY,
 	PROP_MAX_BITRATE,
+	PROP_MAX_HEIGHT,
+	PROP_MODE,
 	PROP_BACKUP_URIS,
 	PROP_RETRY_DELAY,
 	PROP_MAX_RETRY_DELAY,
@@ -62,6 +80,9 @@ static GstStaticPadTemplate video_template
 	= GST_STATIC_PAD_TEMPLATE("video_%u", GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS_ANY);
 static GstStaticPadTemplate audio_template
 	= GST_STATIC_PAD_TEMPLATE("audio_%u", GST_PAD_SRC, GST_PAD_SOMETIMES, GST_STATIC_CAPS_ANY);
+static GstStaticPadTemplate raw_template = GST_STATIC_PAD_TEMPLATE(
+	"raw", GST_PAD_SRC, GST_PAD_SOMETIMES,
+	GST_STATIC_CAPS("video/mpegts, systemstream = (boolean) true, packetsize = (int) 188"));
 
 static void gst_smart_src_uri_handler_init(gpointer g_iface, gpointer iface_data);
 
@@ -75,7 +96,8 @@ GType gst_smart_src_variant_policy_get_type(void)
 	static const GEnumValue values[] = {
 		{GST_SMART_SRC_VARIANT_HIGHEST, "The highest bitrate variant", "highest"},
 		{GST_SMART_SRC_VARIANT_LOWEST, "The lowest bitrate variant", "lowest"},
-		{GST_SMART_SRC_VARIANT_BEST, "The best variant under max-bitrate", "best"},
+		{GST_SMART_SRC_VARIANT_BEST, "The best variant under max-height and max-bitrate",
+		 "best"},
 		{0, nullptr, nullptr},
 	};
 	if (g_once_init_enter(&type)) {
@@ -86,6 +108,25 @@ GType gst_smart_src_variant_policy_get_type(void)
 }
 
 /* Snapshot of the settings, the URI list and the retry policy; the first source's children. */
+GType gst_smart_src_mode_get_type(void)
+{
+	static GType type = 0;
+	static const GEnumValue values[] = {
+		{GST_SMART_SRC_MODE_PARSED, "Parsed elementary streams on video_%u and audio_%u",
+		 "parsed"},
+		{GST_SMART_SRC_MODE_RAW,
+		 "Also the original bytes of an MPEG-TS source, whole packets, on the raw pad; "
+		 "parsed streams whose pad is not linked are dropped",
+		 "raw"},
+		{0, nullptr, nullptr},
+	};
+	if (g_once_init_enter(&type)) {
+		GType t = g_enum_register_static("GstSmartSrcMode", values);
+		g_once_init_leave(&type, t);
+	}
+	return type;
+}
+
 static bool build(GstSmartSrc *self)
 {
 	State *state = self->state;
@@ -374,6 +415,12 @@ static void gst_smart_src_set_property(GObject *object, guint prop_id, const GVa
 	case PROP_MAX_BITRATE:
 		s.maxBitrate = g_value_get_uint64(value);
 		break;
+	case PROP_MAX_HEIGHT:
+		s.maxHeight = g_value_get_uint(value);
+		break;
+	case PROP_MODE:
+		s.mode = static_cast<GstSmartSrcMode>(g_value_get_enum(value));
+		break;
 	case PROP_BACKUP_URIS:
 		s.backupUris.clear();
 		for (guint i = 0; i < gst_value_array_get_size(value); i++) {
@@ -428,6 +475,12 @@ static void gst_smart_src_get_property(GObject *object, guint prop_id, GValue *v
 	case PROP_MAX_BITRATE:
 		g_value_set_uint64(value, s.maxBitrate);
 		break;
+	case PROP_MAX_HEIGHT:
+		g_value_set_uint(value, s.maxHeight);
+		break;
+	case PROP_MODE:
+		g_value_set_enum(value, s.mode);
+		break;
 	case PROP_BACKUP_URIS:
 		for (const std::string &uri : s.backupUris) {
 			GValue item = G_VALUE_INIT;
@@ -464,6 +517,8 @@ static void gst_smart_src_finalize(GObject *object)
 		gst_caps_unref(caps);
 	if (self->state->source)
 		gst_object_unref(self->state->source);
+	if (self->state->rawHeld)
+		gst_object_unref(self->state->rawHeld);
 	delete self->state;
 	self->settings.~Settings();
 	G_OBJECT_CLASS(gst_smart_src_parent_class)->finalize(object);
@@ -520,6 +575,16 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 				    "bitrate in bit/s (0 = no limit)",
 				    0, G_MAXUINT64, 0, flags));
 	g_object_class_install_property(
+		object_class, PROP_MAX_HEIGHT,
+		g_param_spec_uint("max-height", "Max height",
+				  "variant-policy=best: the highest variant at or under this "
+				  "height in pixels (0 = no limit); read from the manifest",
+				  0, G_MAXUINT16, 0, flags));
+	g_object_class_install_property(object_class, PROP_MODE,
+					g_param_spec_enum("mode", "Mode", "What to deliver",
+							  GST_TYPE_SMART_SRC_MODE,
+							  GST_SMART_SRC_MODE_PARSED, flags));
+	g_object_class_install_property(
 		object_class, PROP_BACKUP_URIS,
 		gst_param_spec_array(
 			"backup-uris", "Backup URIs",
@@ -568,6 +633,7 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 	GST_BIN_CLASS(klass)->handle_message = gst_smart_src_handle_message;
 	gst_element_class_add_static_pad_template(element_class, &video_template);
 	gst_element_class_add_static_pad_template(element_class, &audio_template);
+	gst_element_class_add_static_pad_template(element_class, &raw_template);
 	gst_element_class_set_static_metadata(
 		element_class, "Smart channel source", "Source/Network/Adaptive",
 		"Reads an HLS, DASH, MPEG-TS, file or test:// source, classifies it "
@@ -577,5 +643,6 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 		"Sluice authors");
 
 	gst_type_mark_as_plugin_api(GST_TYPE_SMART_SRC_VARIANT_POLICY, GstPluginAPIFlags(0));
+	gst_type_mark_as_plugin_api(GST_TYPE_SMART_SRC_MODE, GstPluginAPIFlags(0));
 	GST_DEBUG_CATEGORY_INIT(smartsrc_debug, "smartsrc", 0, "Smart channel source");
 }

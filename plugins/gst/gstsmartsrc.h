@@ -23,6 +23,14 @@ typedef enum {
 #define GST_TYPE_SMART_SRC_VARIANT_POLICY (gst_smart_src_variant_policy_get_type())
 GType gst_smart_src_variant_policy_get_type(void);
 
+typedef enum {
+	GST_SMART_SRC_MODE_PARSED,
+	GST_SMART_SRC_MODE_RAW,
+} GstSmartSrcMode;
+
+#define GST_TYPE_SMART_SRC_MODE (gst_smart_src_mode_get_type())
+GType gst_smart_src_mode_get_type(void);
+
 GST_ELEMENT_REGISTER_DECLARE(smartsrc);
 
 G_END_DECLS

@@ -35,6 +35,8 @@ struct Settings {
 	std::shared_ptr<GstStructure> extraHeaders; /* never modified once set: replaced */
 	GstSmartSrcVariantPolicy variantPolicy = kDefaultVariantPolicy;
 	guint64 maxBitrate = 0;
+	guint maxHeight = 0;
+	GstSmartSrcMode mode = GST_SMART_SRC_MODE_PARSED;
 	std::vector<std::string> backupUris;
 	guint retryDelayMs = 1000;
 	guint maxRetryDelayMs = 30000;
@@ -47,7 +49,15 @@ struct Findings {
 	std::string type = "unknown"; /* test, hls, dash, mpegts, file, unknown */
 	std::string container; /* mpegts, mp4, matroska, ... */
 	bool adaptive = false;
+	bool raw = false; /* the original bytes go out on the raw pad */
+	/* Adaptive sources: variants in the manifest, and the one chosen (0 = the demuxer's). */
+	guint variants = 0;
+	guint64 variantBandwidth = 0;
+	guint variantHeight = 0;
 };
+
+/* Name of the pad with an MPEG-TS source's original bytes (mode=raw). */
+inline constexpr const char *kRawPadName = "raw";
 
 /*
  * Streaming state. State::lock guards findings, counters and the classification; it is taken
@@ -100,6 +110,14 @@ struct State {
 	};
 	std::map<GstElement *, Progress> progress;
 	guint selectedStreams = 0; /* adaptive sources: from the demuxer's STREAMS_SELECTED */
+	/*
+	 * mode=raw: the raw bytes wait (a blocking probe on this pad, owned) until the source is
+	 * classified, or a short source's raw pad could reach EOS, and the pipeline with it,
+	 * before its other pads even exist, and before it is known whether that EOS is the end
+	 * or a live source dropping.
+	 */
+	GstPad *rawHeld = nullptr;
+	gulong rawHoldId = 0;
 	bool sourceDone = false;
 };
 

@@ -37,6 +37,7 @@ GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer d
 
 	bool first = false;
 	bool markDiscont;
+	bool drop;
 	gint64 newOffset = 0;
 	{
 		std::lock_guard<std::mutex> locker(state->lock);
@@ -58,6 +59,12 @@ GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer d
 		}
 		markDiscont = state->discont.erase(GST_PAD_NAME(pad)) > 0;
 		state->lastDataUs = g_get_monotonic_time();
+		/* The raw pad's bytes carry no time: they still prove the source works. */
+		if (state->firstBufferPending && !GST_CLOCK_TIME_IS_VALID(runningTime)
+		    && state->retry)
+			state->retry->onSuccess();
+		/* mode=raw: parsed streams nobody links must not stop the source. */
+		drop = state->active.mode == GST_SMART_SRC_MODE_RAW && !gst_pad_is_linked(pad);
 	}
 
 	if (first && newOffset) {
@@ -71,6 +78,10 @@ GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer d
 		}
 		g_value_unset(&item);
 		gst_iterator_free(it);
+	}
+	if (drop) {
+		GST_LOG_OBJECT(pad, "not linked: dropping %" GST_PTR_FORMAT, buffer);
+		return GST_PAD_PROBE_DROP;
 	}
 	if (markDiscont) {
 		buffer = gst_buffer_make_writable(buffer);

@@ -7,14 +7,19 @@
 
 #include <cstring>
 
+#include "hlsparse.h"
+#include "mpdparse.h"
 #include "smartsrcprivate.h"
 #include "streaminfo.h"
 #include "testsource.h"
 #include "testuri.h"
+#include "variantfilter.h"
 
 #define GST_CAT_DEFAULT smartsrc_debug
 
 namespace sluice::smartsrc {
+
+static void release_raw(State *state);
 
 /* -- Classification ------------------------------------------------------------------------ */
 
@@ -62,6 +67,9 @@ static bool is_live(GstSmartSrc *self)
  * Posts "smartsrc-classified" once every stream is exposed:
  *   uri (string), type (string: test, hls, dash, mpegts, file, unknown),
  *   container (string: mpegts, mp4, matroska, ...; empty when unknown), live (boolean),
+ *   raw (boolean: the original bytes go out on the raw pad),
+ *   for a variant chosen from the manifest (variant-policy=best with max-height): variants
+ *   (uint: how many the manifest lists), variant-bandwidth (guint64, bit/s), variant-height,
  *   streams (GstValueArray of "stream" structures: kind, pad, codec, codecs (RFC 6381),
  *   profile, level, tier, width, height, framerate, rate, channels, bitrate, language).
  */
@@ -75,6 +83,10 @@ static void classify(GstSmartSrc *self, bool live)
 	GValue item = G_VALUE_INIT;
 	while (gst_iterator_next(it, &item) == GST_ITERATOR_OK) {
 		auto *pad = GST_PAD(g_value_get_object(&item));
+		if (!strcmp(GST_PAD_NAME(pad), kRawPadName)) {
+			g_value_reset(&item);
+			continue;
+		}
 		const char *kind = g_str_has_prefix(GST_PAD_NAME(pad), "video") ? "video" : "audio";
 		GstCaps *caps = nullptr;
 		{
@@ -97,11 +109,16 @@ static void classify(GstSmartSrc *self, bool live)
 	GstStructure *result;
 	{
 		std::lock_guard<std::mutex> locker(state->lock);
-		result = gst_structure_new("smartsrc-classified", "uri", G_TYPE_STRING,
-					   state->currentUri.c_str(), "type", G_TYPE_STRING,
-					   state->findings.type.c_str(), "container", G_TYPE_STRING,
-					   state->findings.container.c_str(), "live",
-					   G_TYPE_BOOLEAN, live, nullptr);
+		result = gst_structure_new(
+			"smartsrc-classified", "uri", G_TYPE_STRING, state->currentUri.c_str(),
+			"type", G_TYPE_STRING, state->findings.type.c_str(), "container",
+			G_TYPE_STRING, state->findings.container.c_str(), "live", G_TYPE_BOOLEAN,
+			live, "raw", G_TYPE_BOOLEAN, state->findings.raw, nullptr);
+		if (state->findings.variants)
+			gst_structure_set(result, "variants", G_TYPE_UINT, state->findings.variants,
+					  "variant-bandwidth", G_TYPE_UINT64,
+					  state->findings.variantBandwidth, "variant-height",
+					  G_TYPE_UINT, state->findings.variantHeight, nullptr);
 		gst_structure_take_value(result, "streams", &streams);
 		if (state->classification)
 			gst_structure_free(state->classification);
@@ -128,6 +145,9 @@ static void maybe_classify(GstSmartSrc *self)
 		test = state->findings.type == "test";
 	}
 	classify(self, test || is_live(self));
+	/* Only now is it known whether the raw pad's EOS is the end or a drop to reconnect. */
+	std::lock_guard<std::mutex> locker(state->lock);
+	release_raw(state);
 }
 
 static GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpointer data)
@@ -146,7 +166,7 @@ static GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpoi
 		request_reconnect(self, "the live source ended");
 		return GST_PAD_PROBE_DROP;
 	}
-	if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS)
+	if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS || !strcmp(GST_PAD_NAME(pad), kRawPadName))
 		return GST_PAD_PROBE_OK;
 	GstCaps *caps;
 	gst_event_parse_caps(event, &caps);
@@ -163,6 +183,166 @@ static GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpoi
 }
 
 /* -- Children ------------------------------------------------------------------------------ */
+
+/* -- Variant choice from the manifest ------------------------------------------------------ */
+
+/*
+ * A relay reads one variant, not an adaptive set: a switch mid-stream would be a new init
+ * segment downstream for no gain. smartsrc holds the manifest on its way into the demuxer,
+ * chooses the variant by policy (the 1.22 demuxers only take bitrate bounds, and dashdemux2
+ * always starts at the lowest), and lets only that one through: an HLS multivariant playlist
+ * with one EXT-X-STREAM-INF, an MPD with one video Representation. Anything it cannot parse
+ * goes through untouched, for the demuxer to judge.
+ */
+struct ManifestProbe {
+	GstSmartSrc *self;
+	bool dash;
+	std::string text;
+};
+
+static std::optional<std::string> narrow_manifest(GstSmartSrc *self, GstElement *demuxer,
+						  const ManifestProbe &probe)
+{
+	std::vector<HlsVariant> variants;
+	std::string error;
+	Mpd mpd;
+	if (probe.dash) {
+		if (!parseMpd(probe.text, mpd, error)) {
+			GST_WARNING_OBJECT(self, "cannot choose a representation: %s",
+					   error.c_str());
+			return std::nullopt;
+		}
+		for (const MpdRepresentation *r : representationsOf(mpd, "video")) {
+			HlsVariant v;
+			v.uri = r->id;
+			v.bandwidth = r->bandwidth;
+			v.width = r->width;
+			v.height = r->height;
+			variants.push_back(v);
+		}
+	} else {
+		HlsPlaylist playlist;
+		if (!parseHlsPlaylist(probe.text, playlist, error)) {
+			GST_WARNING_OBJECT(self, "cannot choose a variant: %s", error.c_str());
+			return std::nullopt;
+		}
+		variants = std::move(playlist.variants);
+	}
+	if (variants.size() < 2)
+		return std::nullopt; /* a media playlist, or nothing to choose from */
+
+	State *state = self->state;
+	VariantLimits limits;
+	VariantPolicy policy;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		limits.maxHeight = state->active.maxHeight;
+		limits.maxBitrate = state->active.maxBitrate;
+		policy = state->active.variantPolicy == GST_SMART_SRC_VARIANT_LOWEST
+			? VariantPolicy::Lowest
+			: state->active.variantPolicy == GST_SMART_SRC_VARIANT_BEST
+			? VariantPolicy::Best
+			: VariantPolicy::Highest;
+	}
+	std::optional<size_t> chosen = selectVariant(variants, policy, limits);
+	if (!chosen)
+		return std::nullopt;
+	const HlsVariant &v = variants[*chosen];
+
+	std::optional<std::string> narrowed;
+	if (probe.dash) {
+		std::vector<std::string> others;
+		for (size_t i = 0; i < variants.size(); i++) {
+			if (i != *chosen && variants[i].uri != v.uri)
+				others.push_back(variants[i].uri);
+		}
+		narrowed = removeMpdRepresentations(probe.text, others);
+		/* A live MPD comes back whole at each refresh: keep the demuxer's own choice
+		 * bounded to the same Representation. */
+		if (limits.maxHeight
+		    && g_object_class_find_property(G_OBJECT_GET_CLASS(demuxer),
+						    "max-video-height"))
+			g_object_set(demuxer, "max-video-height", limits.maxHeight, nullptr);
+	} else {
+		narrowed = keepOnlyHlsVariant(probe.text, *chosen);
+	}
+	if (!narrowed) {
+		GST_WARNING_OBJECT(self, "cannot narrow the manifest to variant %zu", *chosen);
+		return std::nullopt;
+	}
+	GST_INFO_OBJECT(self, "variant %zu of %zu: %ux%u at %" G_GUINT64_FORMAT " bit/s", *chosen,
+			variants.size(), v.width, v.height, v.bandwidth);
+	std::lock_guard<std::mutex> locker(state->lock);
+	state->findings.variants = variants.size();
+	state->findings.variantBandwidth = v.bandwidth;
+	state->findings.variantHeight = v.height;
+	return narrowed;
+}
+
+/* Hands the demuxer its manifest: narrowed, or as it came. Called before it sees the EOS. */
+static void deliver_manifest(GstPad *pad, GstSmartSrc *self, ManifestProbe &probe)
+{
+	g_autoptr(GstElement) demuxer = gst_pad_get_parent_element(pad);
+	if (!demuxer)
+		return;
+	std::optional<std::string> narrowed = narrow_manifest(self, demuxer, probe);
+	const std::string &text = narrowed ? *narrowed : probe.text;
+	GstBuffer *buffer = gst_buffer_new_memdup(text.data(), text.size());
+	/* The pad is inside a probe of its own EOS: its chain function takes the buffer as a
+	 * push would have. */
+	GstFlowReturn ret = GST_PAD_CHAINFUNC(pad)(pad, GST_OBJECT(demuxer), buffer);
+	if (ret != GST_FLOW_OK)
+		GST_WARNING_OBJECT(self, "the demuxer refused its manifest: %s",
+				   gst_flow_get_name(ret));
+	probe.text.clear();
+}
+
+static GstPadProbeReturn on_manifest_data(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+	auto *probe = static_cast<ManifestProbe *>(data);
+	auto append = [probe](GstBuffer *buffer) {
+		gsize size = gst_buffer_get_size(buffer);
+		size_t at = probe->text.size();
+		probe->text.resize(at + size);
+		gst_buffer_extract(buffer, 0, probe->text.data() + at, size);
+	};
+	if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+		append(GST_PAD_PROBE_INFO_BUFFER(info));
+	} else if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+		GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info);
+		for (guint i = 0; i < gst_buffer_list_length(list); i++)
+			append(gst_buffer_list_get(list, i));
+	} else {
+		GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+		if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
+			deliver_manifest(pad, probe->self, *probe);
+			return GST_PAD_PROBE_REMOVE;
+		}
+		if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP)
+			probe->text.clear();
+		return GST_PAD_PROBE_OK;
+	}
+	if (probe->text.size() > kMpdMaxBytes) {
+		/* No manifest is this large: let the demuxer have it and say so. */
+		deliver_manifest(pad, probe->self, *probe);
+		return GST_PAD_PROBE_REMOVE;
+	}
+	return GST_PAD_PROBE_DROP;
+}
+
+static void watch_manifest(GstSmartSrc *self, GstElement *demuxer, bool dash)
+{
+	g_autoptr(GstPad) sink = gst_element_get_static_pad(demuxer, "sink");
+	if (!sink || !GST_PAD_CHAINFUNC(sink))
+		return;
+	gst_pad_add_probe(sink,
+			  static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER
+						       | GST_PAD_PROBE_TYPE_BUFFER_LIST
+						       | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM
+						       | GST_PAD_PROBE_TYPE_EVENT_FLUSH),
+			  on_manifest_data, new ManifestProbe {self, dash, {}},
+			  [](gpointer data) { delete static_cast<ManifestProbe *>(data); });
+}
 
 /* What a plugged element says about the source; also tunes parsers and adaptive demuxers. */
 void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self)
@@ -183,6 +363,9 @@ void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc 
 		f.type = g_str_has_prefix(name, "hls") ? "hls" : "dash";
 		f.adaptive = true;
 		const Settings &s = state->active;
+		watch_manifest(self, element, f.type == "dash");
+		/* The same choice as bitrate bounds: what a refreshed live manifest, which
+		 * comes back whole, is held to. */
 		switch (s.variantPolicy) {
 		case GST_SMART_SRC_VARIANT_HIGHEST:
 			/*
@@ -335,10 +518,121 @@ void update_source_done(State *state)
 		state->sourceDone = state->parsers >= state->selectedStreams;
 }
 
+/* What the raw branch may hold while the parsed streams are being found: a first GOP. */
+constexpr guint kRawHoldBytes = 32 * 1024 * 1024;
+
+/* Lets the raw bytes flow. Called with State::lock. */
+static void release_raw(State *state)
+{
+	if (!state->rawHeld)
+		return;
+	gst_pad_remove_probe(state->rawHeld, state->rawHoldId);
+	gst_object_unref(state->rawHeld);
+	state->rawHeld = nullptr;
+	state->rawHoldId = 0;
+}
+
+/* mode=raw: an MPEG-TS source's bytes also go out, in whole packets, on the raw pad. */
+static void on_have_type(GstElement *typefind, guint, GstCaps *caps, GstSmartSrc *self)
+{
+	State *state = self->state;
+	const char *media = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+	if (strcmp(media, "video/mpegts") != 0) {
+		std::string uri;
+		{
+			std::lock_guard<std::mutex> locker(state->lock);
+			uri = state->currentUri;
+		}
+		GST_ELEMENT_WARNING(self, STREAM, WRONG_TYPE,
+				    ("mode=raw needs an MPEG-TS source; \"%s\" is %s: only its "
+				     "parsed streams are delivered.",
+				     uri.c_str(), media),
+				    (nullptr));
+		return;
+	}
+
+	/* tsparse passes packets unchanged, resyncs on the sync byte and never lets out a
+	 * partial packet: nothing half of an old source is spliced into a new one. */
+	auto *tee = static_cast<GstElement *>(g_object_get_data(G_OBJECT(typefind), "tee"));
+	GstBin *bin = GST_BIN(GST_OBJECT_PARENT(typefind));
+	GstElement *queue = gst_element_factory_make("queue", nullptr);
+	GstElement *packets = gst_element_factory_make("tsparse", nullptr);
+	if (!queue || !packets) {
+		GST_ELEMENT_WARNING(self, CORE, MISSING_PLUGIN,
+				    ("mode=raw needs tsparse (gst-plugins-bad); only the parsed "
+				     "streams are delivered."),
+				    (nullptr));
+		if (queue)
+			gst_object_unref(queue);
+		if (packets)
+			gst_object_unref(packets);
+		return;
+	}
+	gst_bin_add_many(bin, queue, packets, nullptr);
+	gst_element_link(queue, packets);
+	gst_element_sync_state_with_parent(packets);
+	gst_element_sync_state_with_parent(queue);
+	g_autoptr(GstPad) branch = gst_element_request_pad_simple(tee, "src_%u");
+	g_autoptr(GstPad) queueSink = gst_element_get_static_pad(queue, "sink");
+	gst_pad_link(branch, queueSink);
+
+	g_object_set(queue, "max-size-buffers", 0u, "max-size-time", G_GUINT64_CONSTANT(0),
+		     "max-size-bytes", kRawHoldBytes, nullptr);
+	g_autoptr(GstPad) out = gst_element_get_static_pad(packets, "src");
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		if (!state->classified) {
+			state->rawHeld = GST_PAD(gst_object_ref(out));
+			state->rawHoldId = gst_pad_add_probe(
+				out, GST_PAD_PROBE_TYPE_BLOCK_DOWNSTREAM,
+				[](GstPad *, GstPadProbeInfo *, gpointer) {
+					return GST_PAD_PROBE_OK;
+				},
+				nullptr, nullptr);
+		}
+	}
+	if (GstPad *existing = gst_element_get_static_pad(GST_ELEMENT(self), kRawPadName)) {
+		gst_ghost_pad_set_target(GST_GHOST_PAD(existing), out);
+		gst_object_unref(existing);
+	} else {
+		GstPadTemplate *templ = gst_element_class_get_pad_template(
+			GST_ELEMENT_GET_CLASS(self), kRawPadName);
+		GstPad *ghost = gst_ghost_pad_new_from_template(kRawPadName, out, templ);
+		gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_ghost_event, self,
+				  nullptr);
+		gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_BUFFER, on_ghost_buffer, self, nullptr);
+		gst_pad_set_active(ghost, TRUE);
+		gst_element_add_pad(GST_ELEMENT(self), ghost);
+	}
+	std::lock_guard<std::mutex> locker(state->lock);
+	state->findings.raw = true;
+}
+
+/*
+ * Puts typefind ! tee in front of the parsebin so that, once the bytes are known to be
+ * MPEG-TS, a second branch can carry them out unparsed. Returns the pad to link the source
+ * to.
+ */
+static GstPad *add_raw_splitter(GstBin *bin, GstElement *parser, GstSmartSrc *self)
+{
+	GstElement *typefind = gst_element_factory_make("typefind", nullptr);
+	GstElement *tee = gst_element_factory_make("tee", nullptr);
+	GstElement *queue = gst_element_factory_make("queue", nullptr);
+	g_object_set_data(G_OBJECT(typefind), "tee", tee);
+	g_signal_connect(typefind, "have-type", G_CALLBACK(on_have_type), self);
+	gst_bin_add_many(bin, typefind, tee, queue, nullptr);
+	gst_element_link_many(typefind, tee, queue, parser, nullptr);
+	for (GstElement *e : {queue, tee, typefind})
+		gst_element_sync_state_with_parent(e);
+	return gst_element_get_static_pad(typefind, "sink");
+}
+
 static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *self)
 {
 	GstElement *parser = gst_element_factory_make("parsebin", nullptr);
 	g_signal_connect(parser, "pad-added", G_CALLBACK(on_pad_added), self);
+	bool raw, adaptive;
+	std::string uri;
 	{
 		std::lock_guard<std::mutex> locker(self->state->lock);
 		self->state->parsers++;
@@ -346,11 +640,27 @@ static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *se
 		 * collection a parsebin posts then repeats the demuxer's whole set. */
 		self->state->progress[parser].expected = self->state->findings.adaptive ? 1 : -1;
 		update_source_done(self->state);
+		raw = self->state->active.mode == GST_SMART_SRC_MODE_RAW;
+		adaptive = self->state->findings.adaptive;
+		uri = self->state->currentUri;
 	}
 	/* A direct child: a ghost pad can only target a pad of one. */
-	gst_bin_add(GST_BIN(GST_OBJECT_PARENT(source)), parser);
+	GstBin *bin = GST_BIN(GST_OBJECT_PARENT(source));
+	gst_bin_add(bin, parser);
 	gst_element_sync_state_with_parent(parser);
-	g_autoptr(GstPad) sink = gst_element_get_static_pad(parser, "sink");
+	g_autoptr(GstPad) sink = nullptr;
+	if (raw && !adaptive) {
+		sink = add_raw_splitter(bin, parser, self);
+	} else {
+		if (raw && adaptive)
+			GST_ELEMENT_WARNING(self, STREAM, WRONG_TYPE,
+					    ("mode=raw needs an MPEG-TS source; \"%s\" is an "
+					     "adaptive stream: only its parsed streams are "
+					     "delivered.",
+					     uri.c_str()),
+					    (nullptr));
+		sink = gst_element_get_static_pad(parser, "sink");
+	}
 	if (gst_pad_link(pad, sink) != GST_PAD_LINK_OK)
 		GST_WARNING_OBJECT(self, "could not link %" GST_PTR_FORMAT, pad);
 }
@@ -439,6 +749,7 @@ void reset_source_state(State *state)
 		gst_object_unref(state->source);
 		state->source = nullptr;
 	}
+	release_raw(state);
 	state->parsers = state->selectedStreams = 0;
 	state->progress.clear();
 	state->sourceDone = false;

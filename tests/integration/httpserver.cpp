@@ -111,9 +111,10 @@ void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, con
 					     "Location", path + strlen("/redirect"));
 	} else {
 		/* /flaky/NAME is NAME once it has failed; /live/NAME is NAME, chunked;
-		 * /stall/NAME is half of NAME, then a connection that sends nothing. */
+		 * /stall/NAME is half of NAME, then a connection that sends nothing;
+		 * /truncated/NAME is NAME, with segments ending in 2.ts or 2.m4s cut in half. */
 		const char *served = path;
-		for (const char *prefix : {"/flaky/", "/live/", "/stall/"}) {
+		for (const char *prefix : {"/flaky/", "/live/", "/stall/", "/truncated/"}) {
 			if (g_str_has_prefix(path, prefix))
 				served = path + strlen(prefix) - 1;
 		}
@@ -121,6 +122,12 @@ void StaticFileServer::Private::handle(SoupServer *, SoupServerMessage *msg, con
 		gchar *contents = nullptr;
 		gsize length = 0;
 		if (g_file_get_contents(file, &contents, &length, nullptr)) {
+			if (g_str_has_prefix(path, "/truncated/")
+			    && (g_str_has_suffix(path, "2.ts")
+				|| g_str_has_suffix(path, "2.m4s"))) {
+				/* A segment cut short, as when an origin's upload broke off. */
+				length /= 2;
+			}
 			if (g_str_has_prefix(path, "/stall/")) {
 				/* The first half, then nothing, with the connection held open. */
 				SoupMessageHeaders *headers

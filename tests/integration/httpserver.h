@@ -29,7 +29,8 @@ namespace sluice::test {
  * answers 404 twice, then serves NAME; /live/NAME serves NAME chunked, without a
  * Content-Length, as an endless stream is (and then ends, as a dropped one does);
  * /stall/NAME sends half of NAME and then nothing, holding the connection open;
- * /redirect/NAME answers 302 to /NAME.
+ * /redirect/NAME answers 302 to /NAME; /truncated/NAME serves NAME, but media segments whose
+ * name ends in 2.ts or 2.m4s (the third of a playlist) only up to half their size.
  */
 class StaticFileServer
 {

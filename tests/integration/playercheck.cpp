@@ -244,6 +244,7 @@ std::vector<std::string> checkTimelines(const Timelines &timelines,
 		}
 
 		size_t reported = 0;
+		unsigned toleratedGaps = 0;
 		for (size_t i = 1; i < units.size() && reported < 5; ++i) {
 			const TimedUnit &prev = units[i - 1];
 			double step = units[i].pts - prev.pts;
@@ -252,7 +253,10 @@ std::vector<std::string> checkTimelines(const Timelines &timelines,
 			double expected
 				= expect.packets ? std::max(prev.duration, nominal) : prev.duration;
 			double slack = std::max(0.002, 0.1 * expected);
-			if (step > 1.5 * expected + 0.001) {
+			if (step > 1.5 * expected + 0.001 && step - expected <= expect.allowedGap
+			    && toleratedGaps < expect.allowedGaps) {
+				toleratedGaps++;
+			} else if (step > 1.5 * expected + 0.001) {
 				problems.push_back(
 					format("%s: gap of %.3f s between units at %.3f and "
 					       "%.3f s (unit duration %.3f s)",

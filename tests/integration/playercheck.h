@@ -82,6 +82,13 @@ struct TimelineExpectation {
 	 */
 	bool joinsLate = false;
 	double minSpan = 0;
+	/*
+	 * Gaps up to this many seconds, at most allowedGaps of them per stream, are accepted: a
+	 * source switch, where audio and video restart together after the longer of the two
+	 * ended, leaves the shorter one this much apart.
+	 */
+	double allowedGap = 0;
+	unsigned allowedGaps = 0;
 };
 
 /*
