@@ -116,4 +116,35 @@ std::optional<ProxyMode> parseProxyMode(std::string_view name)
 	return valueOf(kProxyModes, name);
 }
 
+std::vector<Profile> systemProfiles()
+{
+	Profile universal;
+	universal.name = "Universal";
+	universal.description = "H.264 and AAC: plays on every client";
+	universal.videoCodec = VideoCodec::H264;
+	universal.audioCodec = AudioCodec::AAC;
+	universal.containerFormat = ContainerFormat::Auto;
+	universal.system = true;
+	universal.isDefault = true;
+
+	Profile passthrough;
+	passthrough.name = "Passthrough";
+	passthrough.description = "The source's own video and audio, repackaged only";
+	passthrough.videoCodec = VideoCodec::Copy;
+	passthrough.audioCodec = AudioCodec::Copy;
+	passthrough.containerFormat = ContainerFormat::Auto;
+	passthrough.system = true;
+
+	Profile efficiency;
+	efficiency.name = "Efficiency";
+	efficiency.description
+		= "H.265 and AAC in fMP4: smaller streams for clients that decode H.265";
+	efficiency.videoCodec = VideoCodec::H265;
+	efficiency.audioCodec = AudioCodec::AAC;
+	efficiency.containerFormat = ContainerFormat::Fmp4;
+	efficiency.system = true;
+
+	return {universal, passthrough, efficiency};
+}
+
 } /* namespace sluice */

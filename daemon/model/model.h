@@ -117,4 +117,11 @@ struct Proxy {
 	uint32_t firstNumber = 0; /* renumber channels from here; 0 = keep their own numbers */
 };
 
+/*
+ * The profiles sluiced seeds and protects (ARCHITECTURE.md, system = true, id 0): Universal
+ * (h264 + aac, auto, the default), Passthrough (copy + copy, auto), Efficiency (h265 + aac,
+ * fmp4). The store knows each by its lower-cased name, so a user may rename it.
+ */
+std::vector<Profile> systemProfiles();
+
 } /* namespace sluice */
