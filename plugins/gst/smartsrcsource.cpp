@@ -554,7 +554,10 @@ static void on_have_type(GstElement *typefind, guint, GstCaps *caps, GstSmartSrc
 	/* tsparse passes packets unchanged, resyncs on the sync byte and never lets out a
 	 * partial packet: nothing half of an old source is spliced into a new one. */
 	auto *tee = static_cast<GstElement *>(g_object_get_data(G_OBJECT(typefind), "tee"));
-	GstBin *bin = GST_BIN(GST_OBJECT_PARENT(typefind));
+	g_autoptr(GstObject) parent = gst_object_get_parent(GST_OBJECT(typefind));
+	if (!parent)
+		return; /* removed meanwhile */
+	GstBin *bin = GST_BIN(parent);
 	GstElement *queue = gst_element_factory_make("queue", nullptr);
 	GstElement *packets = gst_element_factory_make("tsparse", nullptr);
 	if (!queue || !packets) {
@@ -629,6 +632,10 @@ static GstPad *add_raw_splitter(GstBin *bin, GstElement *parser, GstSmartSrc *se
 
 static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *self)
 {
+	GstBin *bin = GST_BIN(gst_object_get_parent(GST_OBJECT(source)));
+	if (!bin)
+		return; /* removed meanwhile: a reconnect or a shutdown took the source away */
+	g_autoptr(GstObject) binRef = GST_OBJECT(bin);
 	GstElement *parser = gst_element_factory_make("parsebin", nullptr);
 	g_signal_connect(parser, "pad-added", G_CALLBACK(on_pad_added), self);
 	bool raw, adaptive;
@@ -645,7 +652,6 @@ static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *se
 		uri = self->state->currentUri;
 	}
 	/* A direct child: a ghost pad can only target a pad of one. */
-	GstBin *bin = GST_BIN(GST_OBJECT_PARENT(source));
 	gst_bin_add(bin, parser);
 	gst_element_sync_state_with_parent(parser);
 	g_autoptr(GstPad) sink = nullptr;
