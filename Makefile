@@ -5,7 +5,7 @@ BUILD ?= build
 MESON_TEST_ARGS ?= --print-errorlogs
 DEMO_ARGS ?=
 
-.PHONY: all deps build run test bench fuzz format format-check inspect clean
+.PHONY: all deps build run demo test bench fuzz format format-check inspect clean
 
 all: build
 
@@ -18,8 +18,15 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	meson compile -C $(BUILD)
 
-# Until sluiced exists: a live test pattern packaged by cmafsink, served from memory on 127.0.0.1.
+# sluiced on 127.0.0.1:8080 with its database in ./var, seeded with demo channels on test://
+# sources on first start.
+RUN_ARGS ?= --listen 127.0.0.1:8080
 run: build
+	mkdir -p var
+	meson devenv -C $(BUILD) ./daemon/sluiced --state-dir $(CURDIR)/var --demo $(RUN_ARGS)
+
+# The cmafsink demo: a live test pattern packaged in memory and served on 127.0.0.1:8080.
+demo: build
 	meson devenv -C $(BUILD) ./tools/sluice-demo $(DEMO_ARGS)
 
 test: build

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * sluiced: configuration, store and HTTP server on a GLib main loop, until SIGTERM.
+ */
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+
+#include "config.h"
+#include "demo.h"
+#include "logging.h"
+#include "notify.h"
+#include "resources.h"
+#include "server.h"
+#include "store.h"
+
+using namespace sluice;
+
+namespace {
+
+/* Flags of main's own, taken out of argv before loadConfig() sees it. */
+struct MainFlags {
+	bool demo = false; /* --demo or SLUICE_DEMO=1: seed demo channels into an empty store */
+	bool printRoutes = false; /* --print-routes (hidden): the route table, then exit */
+};
+
+MainFlags takeMainFlags(int &argc, char **argv, const Environment &env)
+{
+	MainFlags flags;
+	if (auto it = env.find("SLUICE_DEMO"); it != env.end())
+		flags.demo = it->second == "1" || it->second == "true" || it->second == "yes";
+	int out = 1;
+	for (int i = 1; i < argc; i++) {
+		if (std::strcmp(argv[i], "--demo") == 0)
+			flags.demo = true;
+		else if (std::strcmp(argv[i], "--print-routes") == 0)
+			flags.printRoutes = true;
+		else
+			argv[out++] = argv[i];
+	}
+	argc = out;
+	argv[argc] = nullptr;
+	return flags;
+}
+
+gboolean onStopSignal(gpointer loop)
+{
+	g_message("stopping");
+	notifyStopping();
+	g_main_loop_quit(static_cast<GMainLoop *>(loop));
+	return G_SOURCE_REMOVE;
+}
+
+void printDemoUrls(const std::string &url)
+{
+	g_print("\nSluice is running with demo channels. Open:\n"
+		"  %sproxy/demo.m3u     channel list for VLC, mpv, TiviMate, ... (smart)\n"
+		"  %sproxy/direct.m3u   the same channels, redirected to their sources\n"
+		"  %sapi/v1/channels    the REST API\n"
+		"  %shealthz\n\n",
+		url.c_str(), url.c_str(), url.c_str(), url.c_str());
+	fflush(stdout);
+}
+
+} /* namespace */
+
+int main(int argc, char **argv)
+{
+	const Environment env = processEnvironment();
+	const MainFlags flags = takeMainFlags(argc, argv, env);
+
+	std::string error;
+	auto loaded = loadConfig(argc, argv, env, error);
+	if (!loaded) {
+		g_printerr("sluiced: %s\n", error.c_str());
+		return kExitConfigError;
+	}
+	if (loaded->showVersion) {
+		g_print("sluiced %s\n", versionString());
+		return 0;
+	}
+	if (flags.printRoutes) {
+		for (const RouteInfo &route : Server::routeTable())
+			g_print("%s %s\n", route.method.c_str(), route.pattern.c_str());
+		return 0;
+	}
+	const Config &config = loaded->config;
+	installLogWriter(config.logLevel);
+	if (!loaded->configFile.empty())
+		g_info("configuration read from %s", loaded->configFile.c_str());
+	for (const std::string &warning : loaded->warnings)
+		g_warning("%s", warning.c_str());
+
+	std::vector<std::string> warnings;
+	std::string rulesFrom;
+	ClientRulesResult rules = loadClientRules(env, rulesFrom, warnings);
+	for (const std::string &warning : warnings)
+		g_warning("%s", warning.c_str());
+	if (!rules.ok()) {
+		g_printerr("sluiced: %s\n", rules.error.c_str());
+		return kExitConfigError;
+	}
+	g_info("client rules: %s (%zu rules)", rulesFrom.c_str(), rules.rules->rules().size());
+
+	if (g_mkdir_with_parents(config.stateDir.c_str(), 0700) != 0) {
+		g_printerr("sluiced: cannot create the state directory %s: %s\n",
+			   config.stateDir.c_str(), g_strerror(errno));
+		return 1;
+	}
+	const std::string databasePath = config.stateDir + "/sluice.db";
+	auto store = Store::open(databasePath);
+	if (!store) {
+		/* The store refused before writing: the file is as it was. */
+		g_printerr("sluiced: %s: %s\n", databasePath.c_str(),
+			   store.error().message.c_str());
+		return 1;
+	}
+	g_info("database %s at schema version %u", databasePath.c_str(), (*store)->schemaVersion());
+
+	if (flags.demo) {
+		auto seeded = seedDemo(**store, embeddedFile("demo.m3u").value_or(""));
+		if (!seeded)
+			g_warning("demo channels not added: %s", seeded.error().message.c_str());
+		else if (*seeded)
+			g_message("added the demo source, proxies \"demo\" and \"direct\"");
+	}
+
+	g_autoptr(GMainLoop) loop = g_main_loop_new(nullptr, FALSE);
+	{
+		/* Before the "listening" line: whoever reads it may signal right away. */
+		g_unix_signal_add(SIGTERM, onStopSignal, loop);
+		g_unix_signal_add(SIGINT, onStopSignal, loop);
+		Server server(**store, config, std::move(*rules.rules));
+		if (!server.listen(error)) {
+			g_printerr("sluiced: %s\n", error.c_str());
+			return 1;
+		}
+		if (flags.demo)
+			printDemoUrls(server.url());
+		/* Tests and scripts read the port from this line: keep its shape. */
+		g_message("listening on %s", server.url().c_str());
+
+		notifyReady("listening on " + server.url());
+		guint watchdog = startWatchdogPings();
+		g_main_loop_run(loop);
+		if (watchdog)
+			g_source_remove(watchdog);
+	}
+	return 0;
+}
