@@ -352,6 +352,7 @@ TEST_F(SmartSrcStreamsTest, CodecChangeBetweenLiveSegmentsGivesNewCaps)
 			"#EXTINF:1,\nh264_2.ts\n#EXTINF:1,\nh264_3.ts\n");
 
 	bool changed = false;
+	bool ended = false;
 	PlayOptions options;
 	options.timeoutSeconds = 40;
 	options.configure = [](GstElement *src) {
@@ -368,15 +369,28 @@ TEST_F(SmartSrcStreamsTest, CodecChangeBetweenLiveSegmentsGivesNewCaps)
 				  "#EXTINF:1,\nh265_1.ts\n#EXTINF:1,\nh265_2.ts\n#EXTINF:1,\n"
 				  "h265_3.ts\n");
 		}
-		return p.videoCodecs.size() >= 2 && p.videoCodecs.back() == "h265"
-			&& p.videoCaps.size() >= 2;
+		if (!ended && p.videoCodecs.size() >= 2 && p.videoCodecs.back() == "h265") {
+			/*
+			 * The channel ends (ENDLIST) rather than being torn down: GStreamer
+			 * 1.22.0's adaptivedemux2 can crash when stopped mid-download (its
+			 * download thread closes a libsoup stream being freed), so the test
+			 * stops only once every download is done.
+			 */
+			ended = true;
+			writePlaylist(head
+				      + "#EXT-X-MEDIA-SEQUENCE:4\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n"
+					"#EXTINF:1,\nh265_0.ts\n#EXTINF:1,\nh265_1.ts\n#EXTINF:1,\n"
+					"h265_2.ts\n#EXTINF:1,\nh265_3.ts\n#EXT-X-ENDLIST\n");
+		}
+		return false;
 	};
 	Played p = play(server_.baseUrl() + "/live.m3u8", options);
 
+	EXPECT_TRUE(p.eos) << "the ended channel did not end";
 	EXPECT_TRUE(p.error.empty()) << p.error;
 	ASSERT_GE(p.videoCodecs.size(), 2u) << "no classification after the change";
 	EXPECT_EQ(p.videoCodecs.front(), "h264");
-	EXPECT_EQ(p.videoCodecs.back(), "h265");
+	EXPECT_EQ(p.videoCodecs[1], "h265");
 	ASSERT_FALSE(p.videoCaps.empty());
 	EXPECT_EQ(p.videoCaps.front(), "video/x-h264");
 	EXPECT_EQ(p.videoCaps.back(), "video/x-h265");
