@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "channelmanager.h"
 #include "config.h"
 #include "demo.h"
 #include "logging.h"
@@ -56,6 +57,17 @@ gboolean onStopSignal(gpointer loop)
 	notifyStopping();
 	g_main_loop_quit(static_cast<GMainLoop *>(loop));
 	return G_SOURCE_REMOVE;
+}
+
+/* The engine's settings from the configuration. */
+EngineOptions engineOptions(const Config &config)
+{
+	EngineOptions options;
+	options.pipeline.segmentDurationS = config.segmentDurationS;
+	options.pipeline.startTimeoutMs = config.startTimeoutS * 1000;
+	options.channelIdleTimeoutS = config.channelIdleTimeoutS;
+	options.clientIdleTimeoutS = config.clientIdleTimeoutS;
+	return options;
 }
 
 void printDemoUrls(const std::string &url)
@@ -137,7 +149,12 @@ int main(int argc, char **argv)
 		/* Before the "listening" line: whoever reads it may signal right away. */
 		g_unix_signal_add(SIGTERM, onStopSignal, loop);
 		g_unix_signal_add(SIGINT, onStopSignal, loop);
-		Server server(**store, config, std::move(*rules.rules));
+		if (!initEngine(error)) {
+			g_printerr("sluiced: %s\n", error.c_str());
+			return 1;
+		}
+		ChannelManager engine(engineOptions(config));
+		Server server(**store, config, std::move(*rules.rules), &engine);
 		if (!server.listen(error)) {
 			g_printerr("sluiced: %s\n", error.c_str());
 			return 1;
@@ -150,6 +167,7 @@ int main(int argc, char **argv)
 		notifyReady("listening on " + server.url());
 		guint watchdog = startWatchdogPings();
 		g_main_loop_run(loop);
+		engine.stopAll();
 		if (watchdog)
 			g_source_remove(watchdog);
 	}

@@ -134,6 +134,16 @@ bool applySegmentDuration(Config &config, std::string_view value, std::string &p
 	return true;
 }
 
+bool applyStartTimeout(Config &config, std::string_view value, std::string &problem)
+{
+	std::optional<uint64_t> seconds
+		= parseUnsigned(value, kMinStartTimeoutS, kMaxStartTimeoutS, problem);
+	if (!seconds)
+		return false;
+	config.startTimeoutS = static_cast<uint32_t>(*seconds);
+	return true;
+}
+
 bool applyCoordinatorPort(Config &config, std::string_view value, std::string &problem)
 {
 	std::optional<uint16_t> port = parsePort(value, problem);
@@ -159,6 +169,7 @@ const Setting kSettings[] = {
 	 applyClientIdleTimeout,
 	 false},
 	{{"live", "segment_duration", "SLUICE_SEGMENT_DURATION", ""}, applySegmentDuration, false},
+	{{"live", "start_timeout", "SLUICE_START_TIMEOUT", ""}, applyStartTimeout, false},
 	{{"coordinator", "port", "SLUICE_COORDINATOR_PORT", "--coordinator-port"},
 	 applyCoordinatorPort,
 	 false},

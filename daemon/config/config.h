@@ -66,6 +66,11 @@ struct Config {
 	uint32_t clientIdleTimeoutS = 40;
 	/* Target CMAF segment duration in seconds (1..10): latency against request rate. */
 	uint32_t segmentDurationS = 2;
+	/*
+	 * Seconds a cold channel may take to produce its first segment before its first request
+	 * gets 503 (1..120).
+	 */
+	uint32_t startTimeoutS = 15;
 
 	/* gRPC port remote transcoders register on (same host as listenHost); 0 = a free port. */
 	uint16_t coordinatorPort = 9090;
@@ -79,6 +84,8 @@ inline constexpr uint32_t kMinClientIdleTimeoutS = 40;
 inline constexpr uint32_t kMaxClientIdleTimeoutS = 3600;
 inline constexpr uint32_t kMinSegmentDurationS = 1;
 inline constexpr uint32_t kMaxSegmentDurationS = 10;
+inline constexpr uint32_t kMinStartTimeoutS = 1;
+inline constexpr uint32_t kMaxStartTimeoutS = 120;
 inline constexpr uint64_t kMinBodyBytes = 1 * kKiB;
 inline constexpr uint64_t kMaxBodyBytes = 1024 * kMiB;
 inline constexpr uint64_t kMaxUploadBytes = 16 * 1024 * kMiB;

@@ -19,6 +19,8 @@
 
 namespace sluice {
 
+class ChannelManager;
+
 /*
  * Owned by the Server; handlers capture a reference. store is null only in the route table
  * Server::routeTable() builds, whose handlers never run. Main thread only.
@@ -31,6 +33,7 @@ struct ServerContext {
 	HttpMetrics *metrics = nullptr;
 	int64_t startedUs = 0; /* g_get_monotonic_time() at start */
 	std::string listenUrl; /* "http://127.0.0.1:8080", no trailing '/'; set once listening */
+	ChannelManager *engine = nullptr; /* the live pipelines; null: smart mode unavailable */
 };
 
 /* One file per resource; each adds its routes. */
@@ -40,6 +43,7 @@ void addChannelRoutes(Router &router, ServerContext &context);
 void addProxyRoutes(Router &router, ServerContext &context);
 void addExplainRoutes(Router &router, ServerContext &context);
 void addPlaylistRoutes(Router &router, ServerContext &context);
+void addSessionRoutes(Router &router, ServerContext &context);
 void addSystemRoutes(Router &router, ServerContext &context);
 
 /* A path {id} as a positive id; 0 when it is not one. */

@@ -3,7 +3,8 @@
  * Copyright (C) 2026 Sluice authors
  *
  * What players fetch, without a token: /proxy/{proxy}.m3u (the channel list with absolute
- * stream URLs) and /live/{proxy}/{channel}[.m3u8|.mpd|.ts].
+ * stream URLs) and /live/{proxy}/{channel}[.m3u8|.mpd|.ts|/{resource}]. Direct mode answers
+ * 302 here; smart mode is served by livestreams.cpp.
  *
  * Stream URLs are absolute because IPTV players resolve nothing: their base is public_url when
  * configured, else the first X-Forwarded-Proto / X-Forwarded-Host of a reverse proxy, else
@@ -11,9 +12,14 @@
  */
 
 #include <algorithm>
+#include <optional>
 
+#include "channelmanager.h"
 #include "context.h"
+#include "decisions.h"
 #include "m3u.h"
+#include "manifests.h"
+#include "soupbody.h"
 
 namespace sluice {
 
@@ -114,52 +120,395 @@ Response playlist(ServerContext &context, const ExchangePtr &ex)
 	return response;
 }
 
-Response live(ServerContext &context, const ExchangePtr &ex)
+/* -- smart mode: the channel's pipeline behind the stream URLs ----------------------------- */
+
+constexpr char kRetryAfterS[] = "5";
+
+/* Headers every smart-mode answer carries: players in browsers read them cross-origin. */
+void streamHeaders(Response &response, std::string_view decision, std::string_view container)
+{
+	response.header("Access-Control-Allow-Origin", "*");
+	response.header("Access-Control-Expose-Headers",
+			"X-Sluice-Decision, X-Sluice-Container, Content-Length, Content-Range");
+	if (!decision.empty())
+		response.header("X-Sluice-Decision", std::string(decision));
+	if (!container.empty())
+		response.header("X-Sluice-Container", std::string(container));
+}
+
+Response unavailable(const ChannelPipeline &channel)
+{
+	std::string reason = channel.lastError();
+	if (reason.empty())
+		reason = "the source \"" + channel.source().uri + "\" is not available";
+	Response response = errorResponse({503, "source_unavailable", reason, {}});
+	response.header("Retry-After", kRetryAfterS);
+	streamHeaders(response, "", "");
+	return response;
+}
+
+/* 501 for a profile that needs a transcode: the transcode branch is the next slice. */
+Response transcodeNotAvailable(const Profile &profile, const DeliveryDecision &delivery)
+{
+	std::string why;
+	for (const std::string &reason : delivery.reasons)
+		why += (why.empty() ? "" : "; ") + reason;
+	Response response = errorResponse(
+		{501,
+		 "transcode_not_available",
+		 "profile " + profile.name + " needs a transcode (" + why
+			 + "), which arrives with the next slice of the streaming engine",
+		 {}});
+	streamHeaders(response, "transcode", "");
+	return response;
+}
+
+std::string clientKey(const Exchange &ex)
+{
+	return ex.clientAddress() + "|" + ex.header("User-Agent");
+}
+
+ChannelSource sourceOf(ServerContext &context, const Channel &channel)
+{
+	std::string userAgent;
+	if (channel.sourceId) {
+		if (auto source = context.store->getSource(channel.sourceId))
+			userAgent = source->userAgent;
+	}
+	return channelSource(channel, userAgent);
+}
+
+/* The segment window's age: how long a segment name keeps its bytes (numbers restart with a
+ * new pipeline, so segments are not cached for longer). */
+std::string segmentMaxAge(const ServerContext &context)
+{
+	const uint32_t window = context.engine->options().pipeline.windowSize;
+	return "public, max-age=" + std::to_string(window * context.config.segmentDurationS);
+}
+
+/*
+ * A manifest or segment from cmafsink's memory into the response: manifests are rewritten
+ * (prefix: the channel's directory relative to where the manifest is served), segments are
+ * appended without a copy. nullopt when cmafsink has no such resource.
+ */
+std::optional<Response> resourceResponse(ServerContext &context, const ExchangePtr &ex,
+					 ChannelPipeline &channel, const std::string &name,
+					 const std::string &servedAs, const std::string &prefix)
+{
+	GstBufferList *list = channel.resource(name);
+	if (!list)
+		return std::nullopt;
+	Response response;
+	const std::string type(resourceContentType(servedAs));
+	uint64_t bytes = 0;
+	SoupMessageBody *body = soup_server_message_get_response_body(ex->message());
+	if (isManifestName(servedAs)) {
+		std::string text = bufferListText(list);
+		if (servedAs.ends_with(".mpd") && !prefix.empty())
+			text = addMpdBaseUrl(text, prefix);
+		else if (servedAs == "master.m3u8" || !prefix.empty())
+			text = rewriteMultivariant(text, prefix);
+		bytes = text.size();
+		soup_message_body_append(body, SOUP_MEMORY_COPY, text.data(), text.size());
+		response.header("Cache-Control", "no-cache");
+	} else {
+		bytes = appendBufferList(body, list);
+		response.header("Cache-Control", segmentMaxAge(context));
+		response.header("Accept-Ranges", "bytes");
+	}
+	gst_buffer_list_unref(list);
+	/* Content-Type as a header: the body is set above, not by the router. */
+	response.header("Content-Type", type);
+	streamHeaders(response, channel.decision(), "fmp4");
+	if (ex->method() == "GET")
+		channel.addBytesOut(bytes);
+	return response;
+}
+
+/*
+ * Continuous MPEG-TS: HEAD answers at once (players probe with it; the channel starts warming
+ * up); GET waits for the channel, then hands the response to its TS fan-out.
+ */
+void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &profile,
+	     const ClientFormat &client)
+{
+	if (ex->method() == "HEAD") {
+		Response response;
+		response.header("Content-Type", "video/MP2T");
+		response.header("Cache-Control", "no-cache");
+		streamHeaders(response, pipeline.decision(), "mpegts");
+		/* Not "Content-Length: 0": the GET is endless. */
+		soup_message_headers_set_encoding(
+			soup_server_message_get_response_headers(ex->message()),
+			SOUP_ENCODING_CHUNKED);
+		return ex->respond(response);
+	}
+	pipeline.whenSettled([ex, profile, client](ChannelPipeline &running) {
+		if (running.state() == ChannelState::Failed)
+			return ex->respond(unavailable(running));
+		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, profile);
+		if (delivery.mode == DeliveryMode::Transcode)
+			return ex->respond(transcodeNotAvailable(profile, delivery));
+		const bool passthrough = running.hasRawTs();
+		std::string error;
+		if (!running.addTsClient(ex->message(), passthrough, error)) {
+			Response response = errorResponse({503, "source_unavailable", error, {}});
+			response.header("Retry-After", kRetryAfterS);
+			return ex->respond(response);
+		}
+		/* The fan-out's sink owns the body; this sets the status and our headers. */
+		Response response;
+		const char *mode = passthrough ? "passthrough" : "repackage";
+		running.setDecision(mode);
+		streamHeaders(response, mode, "mpegts");
+		ex->respond(response);
+	});
+}
+
+void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &proxy,
+		const Channel &channel, RequestKind kind)
 {
 	Store &store = *context.store;
+	auto profile = proxy.profileId ? store.getProfile(proxy.profileId) : store.defaultProfile();
+	if (!profile)
+		return ex->respond(errorResponse(apiError(profile.error())));
+	const std::string userAgent = ex->header("User-Agent");
+	const std::string accept = ex->header("Accept");
+	ClientRequest request;
+	request.kind = kind;
+	request.format = ex->query("format").value_or("");
+	request.accept = accept;
+	request.userAgent = userAgent;
+	request.client
+		= context.clientRules.match(ClientHints {userAgent, accept, ex->queryParams()});
+	ContainerDecision container = determineContainer(*profile, request);
+	if (!container.ok())
+		return ex->respond(
+			errorResponse({static_cast<unsigned>(container.error->httpStatus),
+				       container.error->code,
+				       container.error->message,
+				       {}}));
+
+	const DeliveryFormat format = container.client.format;
+	const std::string channelDir = escapeSegment(ex->param("channel"));
+	if (kind == RequestKind::Negotiated) {
+		const char *extension = format == DeliveryFormat::Dash ? ".mpd"
+			: format == DeliveryFormat::TsContinuous       ? ".ts"
+								       : ".m3u8";
+		std::string location = baseUrl(context, *ex) + "/live/" + escapeSegment(proxy.name)
+			+ "/" + channelDir + extension;
+		if (const char *query = g_uri_get_query(soup_server_message_get_uri(ex->message())))
+			location += std::string("?") + query;
+		Response response;
+		response.status = 302;
+		response.header("Location", location);
+		response.header("Cache-Control", "no-store");
+		streamHeaders(response, "", toString(container.container));
+		return ex->respond(response);
+	}
+	if (format == DeliveryFormat::HlsTs) {
+		Response response = errorResponse(
+			{501,
+			 "not_implemented",
+			 "HLS with MPEG-TS segments (legacy clients, mpegts profiles) arrives with "
+			 "the "
+			 "next slice of the streaming engine; .ts, .mpd and .m3u8?format=fmp4 "
+			 "serve "
+			 "this channel today, a proxy in direct mode serves the source",
+			 {}});
+		streamHeaders(response, "", toString(container.container));
+		return ex->respond(response);
+	}
+	if (!context.engine)
+		return ex->respond(errorResponse(
+			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
+
+	ChannelPipeline &pipeline = context.engine->acquire(sourceOf(context, channel));
+	pipeline.noteRequest(clientKey(*ex));
+	if (format == DeliveryFormat::TsContinuous)
+		return serveTs(ex, pipeline, *profile, container.client);
+	const bool dash = format == DeliveryFormat::Dash;
+	Profile chosen = *profile;
+	/* Answered once the channel runs (the first segment of every track) or failed. */
+	pipeline.whenSettled([&context, ex, chosen, client = container.client, dash,
+			      channelDir](ChannelPipeline &running) {
+		if (running.state() == ChannelState::Failed)
+			return ex->respond(unavailable(running));
+		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, chosen);
+		if (delivery.mode == DeliveryMode::Transcode)
+			return ex->respond(transcodeNotAvailable(chosen, delivery));
+		running.setDecision(std::string(toString(delivery.mode)));
+		auto response = resourceResponse(
+			context, ex, running, dash ? "manifest.mpd" : "master.m3u8",
+			dash ? "manifest.mpd" : "master.m3u8", channelDir + "/");
+		if (!response)
+			return ex->respond(unavailable(running));
+		ex->respond(*response);
+	});
+}
+
+void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel &channel,
+		   const std::string &name)
+{
+	if (!isResourceName(name) || resourceContentType(name).empty())
+		return ex->respond(
+			errorResponse({404, "not_found", "no such resource: " + name, {}}));
+	if (!context.engine)
+		return ex->respond(errorResponse(
+			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
+	ChannelPipeline *pipeline = context.engine->find(channel.id);
+	/* A player resuming after the channel stopped asks for a media playlist: start it. */
+	if (isManifestName(name))
+		pipeline = &context.engine->acquire(sourceOf(context, channel));
+	if (!pipeline)
+		return ex->respond(
+			errorResponse({404,
+				       "not_found",
+				       "channel " + std::to_string(channel.id) + " is not running",
+				       {}}));
+	pipeline->noteRequest(clientKey(*ex));
+	pipeline->whenSettled([&context, ex, name](ChannelPipeline &running) {
+		if (running.state() == ChannelState::Failed)
+			return ex->respond(unavailable(running));
+		auto response = resourceResponse(context, ex, running, name, name, "");
+		if (!response) {
+			Response missing = errorResponse(
+				{404, "not_found", "no such playlist or segment: " + name, {}});
+			streamHeaders(missing, "", "");
+			return ex->respond(missing);
+		}
+		ex->respond(*response);
+	});
+}
+
+/* GET /api/v1/sessions: the running channels. */
+Response sessions(ServerContext &context)
+{
+	JsonOut out;
+	out.beginArray();
+	const int64_t now = g_get_monotonic_time();
+	const int64_t clientWindowUs = int64_t(context.config.clientIdleTimeoutS) * G_USEC_PER_SEC;
+	for (ChannelPipeline *channel :
+	     context.engine ? context.engine->channels() : std::vector<ChannelPipeline *> {}) {
+		const SourceInfo &info = channel->sourceInfo();
+		out.beginObject();
+		out.member("channel_id", static_cast<int64_t>(channel->source().channelId));
+		out.member("stream_url", channel->source().uri);
+		out.member("state", toString(channel->state()));
+		out.key("source").beginObject();
+		out.member("classified", channel->classified());
+		out.member("type", toString(info.type));
+		out.member("container", info.container);
+		out.member("video_codec", info.videoCodec);
+		out.member("audio_codec", info.audioCodec);
+		out.member("height", info.height);
+		out.member("summary", channel->summary());
+		out.endObject();
+		out.key("tracks").beginArray();
+		for (const std::string &track : channel->tracks())
+			out.value(track);
+		out.endArray();
+		out.key("decision");
+		if (channel->decision().empty())
+			out.null();
+		else
+			out.value(channel->decision());
+		out.member("clients", static_cast<int64_t>(channel->activeClients(clientWindowUs)));
+		out.member("bytes_out", static_cast<int64_t>(channel->bytesOut()));
+		out.member("segments", static_cast<int64_t>(channel->segments()));
+		out.member("uptime_s", (now - channel->startedUs()) / G_USEC_PER_SEC);
+		out.key("last_error");
+		if (channel->lastError().empty())
+			out.null();
+		else
+			out.value(channel->lastError());
+		out.endObject();
+	}
+	out.endArray();
+	return jsonResponse(200, out.text());
+}
+
+/* The proxy and channel a /live/ URL names, or the error to answer with. */
+struct LiveTarget {
+	Proxy proxy;
+	Channel channel;
+	std::optional<Response> error;
+};
+
+LiveTarget resolveLive(ServerContext &context, const ExchangePtr &ex)
+{
+	Store &store = *context.store;
+	LiveTarget target;
 	/* The extension routes match first; what reaches the bare route with a '.' is a format
 	 * sluiced does not serve. */
 	const std::string &idText = ex->param("channel");
-	if (idText.find('.') != std::string::npos)
-		return errorResponse(
+	if (idText.find('.') != std::string::npos) {
+		target.error = errorResponse(
 			{404,
 			 "not_found",
 			 "no such stream: " + idText + " (the formats are .m3u8, .mpd and .ts)",
 			 {}});
+		return target;
+	}
 	auto proxy = findProxy(store, ex->param("proxy"));
-	if (!proxy)
-		return errorResponse(apiError(proxy.error()));
+	if (!proxy) {
+		target.error = errorResponse(apiError(proxy.error()));
+		return target;
+	}
 	const Id id = parseId(idText);
 	if (!id
 	    || std::find(proxy->channelIds.begin(), proxy->channelIds.end(), id)
-		    == proxy->channelIds.end())
-		return errorResponse({404,
-				      "not_found",
-				      "proxy " + proxy->name + " has no channel " + idText,
-				      {}});
-	auto channel = store.getChannel(id);
-	if (!channel)
-		return errorResponse(apiError(channel.error()));
-
-	if (proxy->mode == ProxyMode::Direct) {
-		/* A Kodi-style "|User-Agent=..." suffix is for whoever opens the URL, not part of
-		 * it; a redirect cannot carry it. */
-		std::string target = channel->streamUrl.substr(0, channel->streamUrl.rfind('|'));
-		Response response;
-		response.status = 302;
-		response.header("Location", target);
-		response.header("Cache-Control", "no-store");
-		return response;
+		    == proxy->channelIds.end()) {
+		target.error = errorResponse({404,
+					      "not_found",
+					      "proxy " + proxy->name + " has no channel " + idText,
+					      {}});
+		return target;
 	}
-	Response response = errorResponse(
-		{503,
-		 "not_implemented",
-		 "smart delivery (proxy " + proxy->name
-			 + ") arrives with the streaming engine in the next release; a proxy in "
-			   "direct mode serves this channel today",
-		 {}});
-	response.header("Retry-After", "3600");
+	auto channel = store.getChannel(id);
+	if (!channel) {
+		target.error = errorResponse(apiError(channel.error()));
+		return target;
+	}
+	target.proxy = std::move(*proxy);
+	target.channel = std::move(*channel);
+	return target;
+}
+
+Response redirectToSource(const Channel &channel)
+{
+	/* A Kodi-style "|User-Agent=..." suffix is for whoever opens the URL, not part of it; a
+	 * redirect cannot carry it. */
+	std::string target = channel.streamUrl.substr(0, channel.streamUrl.rfind('|'));
+	Response response;
+	response.status = 302;
+	response.header("Location", target);
+	response.header("Cache-Control", "no-store");
 	return response;
+}
+
+void live(ServerContext &context, const ExchangePtr &ex, RequestKind kind)
+{
+	LiveTarget target = resolveLive(context, ex);
+	if (target.error)
+		return ex->respond(*target.error);
+	if (target.proxy.mode == ProxyMode::Direct)
+		return ex->respond(redirectToSource(target.channel));
+	serveSmart(context, ex, target.proxy, target.channel, kind);
+}
+
+void liveResource(ServerContext &context, const ExchangePtr &ex)
+{
+	LiveTarget target = resolveLive(context, ex);
+	if (target.error)
+		return ex->respond(*target.error);
+	if (target.proxy.mode == ProxyMode::Direct)
+		return ex->respond(errorResponse(
+			{404,
+			 "not_found",
+			 "proxy " + target.proxy.name + " is in direct mode: it serves no segments",
+			 {}}));
+	serveResource(context, ex, target.channel, ex->param("resource"));
 }
 
 } /* namespace */
@@ -168,14 +517,26 @@ void addPlaylistRoutes(Router &router, ServerContext &context)
 {
 	router.add("GET", "/proxy/{proxy}.m3u",
 		   [&context](const ExchangePtr &ex) { ex->respond(playlist(context, ex)); });
-	auto liveHandler = [&context](const ExchangePtr &ex) {
-		ex->respond(live(context, ex));
-	};
 	for (const char *extension : {".m3u8", ".mpd", ".ts", ""}) {
 		const std::string pattern = std::string("/live/{proxy}/{channel}") + extension;
-		router.add("GET", pattern, liveHandler);
-		router.add("HEAD", pattern, liveHandler);
+		const RequestKind kind = requestKindFromPath(extension);
+		auto handler = [&context, kind](const ExchangePtr &ex) {
+			live(context, ex, kind);
+		};
+		router.add("GET", pattern, handler);
+		router.add("HEAD", pattern, handler);
 	}
+	auto resourceHandler = [&context](const ExchangePtr &ex) {
+		liveResource(context, ex);
+	};
+	router.add("GET", "/live/{proxy}/{channel}/{resource}", resourceHandler);
+	router.add("HEAD", "/live/{proxy}/{channel}/{resource}", resourceHandler);
+}
+
+void addSessionRoutes(Router &router, ServerContext &context)
+{
+	router.add("GET", "/api/v1/sessions",
+		   [&context](const ExchangePtr &ex) { ex->respond(sessions(context)); });
 }
 
 } /* namespace sluice */

@@ -73,14 +73,16 @@ void addAllRoutes(Router &router, ServerContext &context)
 	addProxyRoutes(router, context);
 	addExplainRoutes(router, context);
 	addPlaylistRoutes(router, context);
+	addSessionRoutes(router, context);
 	addSystemRoutes(router, context);
 }
 
-Server::Server(Store &store, const Config &config, ClientRules clientRules)
+Server::Server(Store &store, const Config &config, ClientRules clientRules, ChannelManager *engine)
 	: context_(std::make_unique<ServerContext>()),
 	  router_(std::make_unique<Router>(routerOptions(config)))
 {
 	context_->store = &store;
+	context_->engine = engine;
 	context_->config = config;
 	context_->clientRules = std::move(clientRules);
 	context_->session

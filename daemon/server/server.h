@@ -19,14 +19,16 @@
 
 namespace sluice {
 
+class ChannelManager;
 struct ServerContext;
 class SourceRefresher;
 
 class Server
 {
 public:
-	/* store must outlive the server. */
-	Server(Store &store, const Config &config, ClientRules clientRules);
+	/* store and engine (null: smart mode answers 503) must outlive the server. */
+	Server(Store &store, const Config &config, ClientRules clientRules,
+	       ChannelManager *engine = nullptr);
 	~Server();
 	Server(const Server &) = delete;
 	Server &operator=(const Server &) = delete;

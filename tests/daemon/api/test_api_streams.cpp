@@ -173,19 +173,25 @@ TEST_F(ApiStreams, LiveDirectRedirects)
 	EXPECT_EQ(http_.get(url("/live/nobody/" + id)).status, 404u);
 }
 
-TEST_F(ApiStreams, LiveSmartIsNotImplementedYet)
+TEST_F(ApiStreams, LiveSmartNegotiatesAndProbes)
 {
+	/* What answers at once: tests/daemon/engine plays the streams. */
 	Json channels(http_.get(url("/api/v1/channels?source_id=1")).body);
 	const std::string id = std::to_string(channels.num("$[0].id"));
-	for (const char *suffix : {"", ".m3u8", ".ts"}) {
-		Reply reply = http_.get(url("/live/demo/" + id + suffix));
-		EXPECT_EQ(reply.status, 503u);
-		EXPECT_EQ(Json(reply.body).str("$.error.code"), "not_implemented");
-		EXPECT_FALSE(reply.header("Retry-After").empty());
-	}
+	Reply negotiated = http_.get(url("/live/demo/" + id));
+	EXPECT_EQ(negotiated.status, 302u);
+	EXPECT_TRUE(negotiated.header("Location").ends_with("/live/demo/" + id + ".m3u8"))
+		<< negotiated.header("Location");
+	/* Jellyfin probes continuous TS with HEAD. */
 	Reply head = http_.request("HEAD", url("/live/demo/" + id + ".ts"));
-	EXPECT_EQ(head.status, 503u);
+	EXPECT_EQ(head.status, 200u);
+	EXPECT_EQ(head.header("Content-Type"), "video/MP2T");
 	EXPECT_TRUE(head.body.empty());
+	/* HLS over MPEG-TS segments is the next slice. */
+	Reply legacy = http_.get(url("/live/demo/" + id + ".m3u8?format=ts"));
+	EXPECT_EQ(legacy.status, 501u);
+	EXPECT_EQ(Json(legacy.body).str("$.error.code"), "not_implemented");
+	EXPECT_EQ(http_.get(url("/live/demo/" + id + "/x.txt")).status, 404u);
 }
 
 TEST_F(ApiStreams, ExplainForClients)

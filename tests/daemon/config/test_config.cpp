@@ -203,6 +203,7 @@ TEST_F(ConfigTest, EveryKeyHasAnEnvironmentVariable)
 		{"SLUICE_CHANNEL_IDLE_TIMEOUT", "0"},
 		{"SLUICE_CLIENT_IDLE_TIMEOUT", "120"},
 		{"SLUICE_SEGMENT_DURATION", "6"},
+		{"SLUICE_START_TIMEOUT", "30"},
 		{"SLUICE_COORDINATOR_PORT", "9999"},
 	};
 	ASSERT_EQ(env.size(), configKeys().size());
@@ -223,6 +224,7 @@ TEST_F(ConfigTest, EveryKeyHasAnEnvironmentVariable)
 	EXPECT_EQ(config.channelIdleTimeoutS, 0u);
 	EXPECT_EQ(config.clientIdleTimeoutS, 120u);
 	EXPECT_EQ(config.segmentDurationS, 6u);
+	EXPECT_EQ(config.startTimeoutS, 30u);
 	EXPECT_EQ(config.coordinatorPort, 9999);
 	/* Loopback only: no warning about an open API. */
 	EXPECT_TRUE(loaded->warnings.empty());

@@ -1,0 +1,427 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * One channel's GStreamer pipeline: smartsrc into cmafsink in memory, its state and counters.
+ */
+
+#include "channelpipeline.h"
+
+#include <cstring>
+
+#include "tsfanout.h"
+
+namespace sluice {
+
+ChannelSource channelSource(const Channel &channel, const std::string &sourceUserAgent)
+{
+	ChannelSource source;
+	source.channelId = channel.id;
+	const size_t bar = channel.streamUrl.rfind('|');
+	source.uri = channel.streamUrl.substr(0, bar);
+	source.userAgent = sourceUserAgent;
+	if (bar != std::string::npos && source.userAgent.empty()) {
+		/* Kodi: "url|User-Agent=Foo%20Bar&Referer=..." */
+		g_auto(GStrv) options = g_strsplit(channel.streamUrl.c_str() + bar + 1, "&", -1);
+		for (char **option = options; *option; option++) {
+			if (g_ascii_strncasecmp(*option, "User-Agent=", 11) == 0) {
+				g_autofree char *value
+					= g_uri_unescape_string(*option + 11, nullptr);
+				if (value)
+					source.userAgent = value;
+			}
+		}
+	}
+	for (const std::string &backup : channel.backupUrls)
+		source.backupUris.push_back(backup.substr(0, backup.rfind('|')));
+	return source;
+}
+
+std::string_view toString(ChannelState state)
+{
+	switch (state) {
+	case ChannelState::Starting:
+		return "starting";
+	case ChannelState::Running:
+		return "running";
+	case ChannelState::Failed:
+		return "failed";
+	}
+	return "failed";
+}
+
+ChannelPipeline::ChannelPipeline(ChannelSource source, PipelineOptions options)
+	: source_(std::move(source)), options_(options)
+{
+	startedUs_ = g_get_monotonic_time();
+	lastActivityUs_ = startedUs_;
+	context_ = g_main_context_ref_thread_default();
+	initTs();
+}
+
+ChannelPipeline::~ChannelPipeline()
+{
+	if (state_ == ChannelState::Starting)
+		settle(ChannelState::Failed, "the channel was stopped before it started");
+	stop();
+	stopTs();
+	if (pipeline_)
+		gst_object_unref(pipeline_);
+	g_main_context_unref(context_);
+}
+
+void ChannelPipeline::start()
+{
+	const std::string name = "channel-" + std::to_string(source_.channelId);
+	pipeline_ = gst_pipeline_new(name.c_str());
+	gst_object_ref_sink(pipeline_);
+	src_ = gst_element_factory_make("smartsrc", "src");
+	sink_ = gst_element_factory_make("cmafsink", "cmaf");
+	if (!src_ || !sink_) {
+		if (src_)
+			gst_object_unref(gst_object_ref_sink(src_));
+		if (sink_)
+			gst_object_unref(gst_object_ref_sink(sink_));
+		src_ = sink_ = nullptr;
+		settle(ChannelState::Failed,
+		       "the sluice GStreamer elements (smartsrc, cmafsink) are not available");
+		return;
+	}
+	g_object_set(src_, "uri", source_.uri.c_str(), nullptr);
+	if (!source_.userAgent.empty())
+		g_object_set(src_, "user-agent", source_.userAgent.c_str(), nullptr);
+	if (!source_.backupUris.empty()) {
+		GValue array = G_VALUE_INIT;
+		gst_value_array_init(&array, source_.backupUris.size());
+		for (const std::string &uri : source_.backupUris) {
+			GValue item = G_VALUE_INIT;
+			g_value_init(&item, G_TYPE_STRING);
+			g_value_set_string(&item, uri.c_str());
+			gst_value_array_append_and_take_value(&array, &item);
+		}
+		g_object_set_property(G_OBJECT(src_), "backup-uris", &array);
+		g_value_unset(&array);
+	}
+	/* raw: an MPEG-TS source's own packets too, for passthrough to TS clients. */
+	gst_util_set_object_arg(G_OBJECT(src_), "mode", "raw");
+	g_object_set(sink_, "target-duration", options_.segmentDurationS, "window-size",
+		     options_.windowSize, nullptr);
+	gst_bin_add_many(GST_BIN(pipeline_), src_, sink_, nullptr);
+	g_signal_connect(src_, "pad-added", G_CALLBACK(onPadAdded), this);
+
+	g_autoptr(GstBus) bus = gst_element_get_bus(pipeline_);
+	busWatch_ = gst_bus_add_watch(bus, onBusMessage, this);
+	startTimer_ = g_timeout_add(options_.startTimeoutMs, onStartTimeout, this);
+
+	g_info("channel %" G_GUINT64_FORMAT ": starting %s",
+	       static_cast<guint64>(source_.channelId), source_.uri.c_str());
+	if (gst_element_set_state(pipeline_, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE
+	    && state_ == ChannelState::Starting)
+		settle(ChannelState::Failed,
+		       "cannot start the pipeline for \"" + source_.uri + "\"");
+}
+
+void ChannelPipeline::stop()
+{
+	if (startTimer_) {
+		g_source_remove(startTimer_);
+		startTimer_ = 0;
+	}
+	if (busWatch_) {
+		g_source_remove(busWatch_);
+		busWatch_ = 0;
+	}
+	if (pipeline_)
+		gst_element_set_state(pipeline_, GST_STATE_NULL);
+}
+
+/*
+ * smartsrc's streaming or worker thread. Linking must happen here, before the pad pushes:
+ * handing it to the main context would let the first buffers meet an unlinked pad.
+ */
+void ChannelPipeline::onPadAdded(GstElement *, GstPad *pad, gpointer data)
+{
+	static_cast<ChannelPipeline *>(data)->linkPad(pad);
+}
+
+void ChannelPipeline::linkPad(GstPad *pad)
+{
+	const char *name = GST_PAD_NAME(pad);
+	if (!strcmp(name, "raw"))
+		return linkRaw(pad);
+	if (!g_str_has_prefix(name, "video_") && !g_str_has_prefix(name, "audio_"))
+		return;
+
+	/* A stream cmafsink cannot carry (MPEG-2 video, AC-3, ...) goes to a fakesink. */
+	GstPadTemplate *templ = gst_element_get_pad_template(
+		sink_, g_str_has_prefix(name, "video_") ? "video_%u" : "audio_%u");
+	GstCaps *caps = gst_pad_get_current_caps(pad);
+	if (!caps)
+		caps = gst_pad_query_caps(pad, nullptr);
+	const bool fits
+		= templ && caps && gst_caps_can_intersect(caps, gst_pad_template_get_caps(templ));
+	if (caps)
+		gst_caps_unref(caps);
+
+	GstElement *tee = gst_element_factory_make("tee", nullptr);
+	GstElement *queue = gst_element_factory_make("queue", nullptr);
+	GstElement *fake = fits ? nullptr : gst_element_factory_make("fakesink", nullptr);
+	/* A live branch: buffers beyond 3 s are dropped rather than blocking the source. */
+	g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
+		     static_cast<guint64>(3 * GST_SECOND), "leaky", 2, nullptr);
+	gst_bin_add_many(GST_BIN(pipeline_), tee, queue, nullptr);
+	if (fake) {
+		g_object_set(fake, "sync", FALSE, "async", FALSE, nullptr);
+		gst_bin_add(GST_BIN(pipeline_), fake);
+	}
+	gst_element_link(tee, queue);
+	GstPad *sinkPad = nullptr;
+	if (fits)
+		sinkPad = gst_element_request_pad(sink_, templ, name, nullptr);
+	else
+		sinkPad = gst_element_get_static_pad(fake, "sink");
+	GstPad *queueSrc = gst_element_get_static_pad(queue, "src");
+	bool linked = sinkPad && gst_pad_link(queueSrc, sinkPad) == GST_PAD_LINK_OK;
+	gst_object_unref(queueSrc);
+	if (sinkPad)
+		gst_object_unref(sinkPad);
+	if (fake)
+		gst_element_sync_state_with_parent(fake);
+	gst_element_sync_state_with_parent(queue);
+	gst_element_sync_state_with_parent(tee);
+	GstPad *teeSink = gst_element_get_static_pad(tee, "sink");
+	linked = gst_pad_link(pad, teeSink) == GST_PAD_LINK_OK && linked;
+	gst_object_unref(teeSink);
+	if (!linked)
+		g_warning("channel %" G_GUINT64_FORMAT ": cannot link %s",
+			  static_cast<guint64>(source_.channelId), name);
+
+	std::lock_guard<std::mutex> locker(lock_);
+	tees_[name] = tee;
+	if (fits && linked)
+		tracks_.insert(name);
+	else
+		fakeTracks_.insert(name);
+}
+
+gboolean ChannelPipeline::onStartTimeout(gpointer data)
+{
+	auto *self = static_cast<ChannelPipeline *>(data);
+	self->startTimer_ = 0;
+	if (self->state_ == ChannelState::Starting) {
+		std::string message = "no media from \"" + self->source_.uri + "\" within "
+			+ std::to_string(self->options_.startTimeoutMs / 1000.0).substr(0, 4)
+			+ " s";
+		if (!self->lastError_.empty())
+			message += ": " + self->lastError_;
+		self->settle(ChannelState::Failed, message);
+		self->stop();
+	}
+	return G_SOURCE_REMOVE;
+}
+
+gboolean ChannelPipeline::onBusMessage(GstBus *, GstMessage *message, gpointer data)
+{
+	auto *self = static_cast<ChannelPipeline *>(data);
+	switch (GST_MESSAGE_TYPE(message)) {
+	case GST_MESSAGE_ERROR: {
+		g_autoptr(GError) error = nullptr;
+		g_autofree char *debug = nullptr;
+		gst_message_parse_error(message, &error, &debug);
+		g_warning("channel %" G_GUINT64_FORMAT ": %s (%s)",
+			  static_cast<guint64>(self->source_.channelId), error->message,
+			  debug ? debug : "");
+		self->settle(ChannelState::Failed, error->message);
+		/* Bus watches may not stop their own pipeline's bus: a moment later. */
+		g_idle_add(
+			[](gpointer element) -> gboolean {
+				auto *pipeline = static_cast<GstElement *>(element);
+				gst_element_set_state(pipeline, GST_STATE_NULL);
+				gst_object_unref(pipeline);
+				return G_SOURCE_REMOVE;
+			},
+			gst_object_ref(self->pipeline_));
+		self->busWatch_ = 0;
+		return G_SOURCE_REMOVE;
+	}
+	case GST_MESSAGE_WARNING: {
+		g_autoptr(GError) error = nullptr;
+		gst_message_parse_warning(message, &error, nullptr);
+		g_info("channel %" G_GUINT64_FORMAT ": %s",
+		       static_cast<guint64>(self->source_.channelId), error->message);
+		self->lastError_ = error->message;
+		break;
+	}
+	case GST_MESSAGE_EOS:
+		self->settle(ChannelState::Failed,
+			     "the source \"" + self->source_.uri + "\" ended");
+		break;
+	case GST_MESSAGE_ELEMENT:
+		self->handleElementMessage(message);
+		break;
+	default:
+		break;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+void ChannelPipeline::handleElementMessage(GstMessage *message)
+{
+	const GstStructure *s = gst_message_get_structure(message);
+	if (!s)
+		return;
+	if (gst_structure_has_name(s, "cmafsink-segment-added")) {
+		segments_++;
+		if (const char *track = gst_structure_get_string(s, "track"))
+			tracksWithSegment_.insert(track);
+		maybeRunning();
+	} else if (gst_structure_has_name(s, "smartsrc-classified")) {
+		onClassified(s);
+		maybeRunning();
+	} else if (gst_structure_has_name(s, "smartsrc-source-switched")) {
+		if (const char *reason = gst_structure_get_string(s, "reason"))
+			lastError_ = reason;
+	}
+}
+
+void ChannelPipeline::onClassified(const GstStructure *s)
+{
+	classified_ = true;
+	SourceInfo info;
+	if (const char *type = gst_structure_get_string(s, "type"))
+		info.type = parseSourceType(type);
+	if (const char *container = gst_structure_get_string(s, "container"))
+		info.container = container;
+	gboolean raw = FALSE;
+	rawTs_ = gst_structure_get_boolean(s, "raw", &raw) && raw;
+	/* The source's own TS flows from now on: the fan-out keeps its last GOP for a fast join. */
+	if (rawTs_ && !fanout_)
+		fanout_ = std::make_unique<TsFanout>();
+	std::string streams;
+	const GValue *list = gst_structure_get_value(s, "streams");
+	const guint count
+		= list && GST_VALUE_HOLDS_ARRAY(list) ? gst_value_array_get_size(list) : 0;
+	for (guint i = 0; i < count; i++) {
+		const GstStructure *stream
+			= gst_value_get_structure(gst_value_array_get_value(list, i));
+		const char *kind = gst_structure_get_string(stream, "kind");
+		const char *codec = gst_structure_get_string(stream, "codec");
+		if (!kind || !codec)
+			continue;
+		std::string text = codec;
+		if (!strcmp(kind, "video") && info.videoCodec.empty()) {
+			info.videoCodec = codec;
+			int width = 0, height = 0;
+			guint bitrate = 0;
+			if (gst_structure_get_int(stream, "height", &height))
+				info.height = height;
+			if (gst_structure_get_int(stream, "width", &width) && height)
+				text += " " + std::to_string(width) + "x" + std::to_string(height);
+			if (gst_structure_get_uint(stream, "bitrate", &bitrate))
+				info.videoBitrateKbps = bitrate / 1000;
+		} else if (!strcmp(kind, "audio") && info.audioCodec.empty()) {
+			info.audioCodec = codec;
+		}
+		streams += (streams.empty() ? "" : " + ") + text;
+	}
+	sourceInfo_ = info;
+	streamsSummary_ = streams;
+	g_info("channel %" G_GUINT64_FORMAT ": %s", static_cast<guint64>(source_.channelId),
+	       summary().c_str());
+}
+
+std::string ChannelPipeline::summary() const
+{
+	if (!classified_)
+		return "";
+	std::string text(toString(sourceInfo_.type));
+	if (!sourceInfo_.container.empty())
+		text += " (" + sourceInfo_.container + ")";
+	if (!streamsSummary_.empty())
+		text += ", " + streamsSummary_;
+	return text;
+}
+
+void ChannelPipeline::maybeRunning()
+{
+	if (state_ != ChannelState::Starting || !classified_)
+		return;
+	std::set<std::string> tracks;
+	{
+		std::lock_guard<std::mutex> locker(lock_);
+		tracks = tracks_;
+	}
+	/* No track cmafsink carries: nothing will come; the request decides (a transcode). */
+	for (const std::string &track : tracks) {
+		if (!tracksWithSegment_.count(track))
+			return;
+	}
+	settle(ChannelState::Running, {});
+}
+
+void ChannelPipeline::settle(ChannelState state, std::string error)
+{
+	if (state_ != ChannelState::Starting && state != ChannelState::Failed)
+		return;
+	if (state_ == ChannelState::Failed)
+		return;
+	state_ = state;
+	settledUs_ = g_get_monotonic_time();
+	if (!error.empty())
+		lastError_ = std::move(error);
+	if (startTimer_) {
+		g_source_remove(startTimer_);
+		startTimer_ = 0;
+	}
+	if (state == ChannelState::Running)
+		g_info("channel %" G_GUINT64_FORMAT ": running after %.2f s",
+		       static_cast<guint64>(source_.channelId), (settledUs_ - startedUs_) / 1e6);
+	else
+		g_warning("channel %" G_GUINT64_FORMAT ": failed: %s",
+			  static_cast<guint64>(source_.channelId), lastError_.c_str());
+	/* Continuous clients end with the channel: their players reconnect and get a 503. */
+	if (state == ChannelState::Failed)
+		fanout_.reset();
+	std::vector<SettledCallback> waiters;
+	waiters.swap(waiters_);
+	for (SettledCallback &callback : waiters)
+		callback(*this);
+}
+
+void ChannelPipeline::whenSettled(SettledCallback callback)
+{
+	if (state_ == ChannelState::Starting)
+		waiters_.push_back(std::move(callback));
+	else
+		callback(*this);
+}
+
+GstBufferList *ChannelPipeline::resource(const std::string &name) const
+{
+	if (!sink_ || state_ == ChannelState::Failed)
+		return nullptr;
+	GstBufferList *list = nullptr;
+	g_signal_emit_by_name(sink_, "get-resource", name.c_str(), &list);
+	return list;
+}
+
+std::vector<std::string> ChannelPipeline::tracks() const
+{
+	std::lock_guard<std::mutex> locker(lock_);
+	return {tracks_.begin(), tracks_.end()};
+}
+
+void ChannelPipeline::noteRequest(const std::string &clientKey)
+{
+	lastActivityUs_ = g_get_monotonic_time();
+	clients_[clientKey] = lastActivityUs_;
+}
+
+size_t ChannelPipeline::activeClients(int64_t windowUs)
+{
+	const int64_t now = g_get_monotonic_time();
+	std::erase_if(clients_, [&](const auto &entry) { return now - entry.second > windowUs; });
+	return clients_.size() + tsClients();
+}
+
+} /* namespace sluice */

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * One channel's GStreamer pipeline: smartsrc into cmafsink in memory, its state and counters.
+ */
+
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+
+#include "decisions.h"
+#include "model.h"
+#include "tsfanout.h"
+
+namespace sluice {
+
+/* Where a channel's media comes from. */
+struct ChannelSource {
+	Id channelId = 0;
+	std::string uri; /* the stream URL without a Kodi "|..." suffix */
+	std::vector<std::string> backupUris;
+	std::string userAgent; /* empty: smartsrc's own */
+
+	bool operator==(const ChannelSource &) const = default;
+};
+
+/* The channel's URL and User-Agent: a Kodi-style "|User-Agent=..." suffix is taken apart. */
+ChannelSource channelSource(const Channel &channel, const std::string &sourceUserAgent);
+
+struct PipelineOptions {
+	uint32_t segmentDurationS = 2; /* cmafsink target-duration */
+	uint32_t windowSize = 6; /* segments a live playlist lists */
+	uint32_t startTimeoutMs = 15000; /* cold start: first segment of every track, or failed */
+};
+
+enum class ChannelState {
+	Starting, /* until every track has a segment */
+	Running,
+	Failed, /* stopped; lastError() says why */
+};
+
+std::string_view toString(ChannelState state); /* "starting", "running", "failed" */
+
+/*
+ * The pipeline (one per channel, shared by every proxy and client):
+ *
+ *   smartsrc uri=... ─┬─ video_0 ─► tee ─► queue ─► cmafsink.video_0   (memory mode, live)
+ *                     └─ audio_0 ─► tee ─► queue ─► cmafsink.audio_0
+ *                  │     (a stream cmafsink cannot carry ─► fakesink)
+ *                  │
+ *                  └─ raw (an MPEG-TS source) ─► queue ─► fakesink ─┐ handoff: bytes to the
+ *   each tee, from the first TS client of a non-TS source:        ├─► main context, into
+ *     ─► queue ─► [h264parse|h265parse] ─► mpegtsmux ─► fakesink ─┘   the TsFanout
+ *
+ * The tees are where later branches (TS, transcoded variants) attach. The bus is watched on
+ * the thread-default main context of the constructor's thread; every method is for that
+ * thread only, except what pad-added does on smartsrc's threads (see lock_).
+ */
+class ChannelPipeline
+{
+public:
+	using SettledCallback = std::function<void(ChannelPipeline &)>;
+
+	ChannelPipeline(ChannelSource source, PipelineOptions options);
+	/* Stops the pipeline (state NULL) and answers waiters as failed. */
+	~ChannelPipeline();
+	ChannelPipeline(const ChannelPipeline &) = delete;
+	ChannelPipeline &operator=(const ChannelPipeline &) = delete;
+
+	/* Builds the pipeline and sets it playing; a failure leaves it Failed. */
+	void start();
+
+	const ChannelSource &source() const { return source_; }
+	ChannelState state() const { return state_; }
+	/* Why it failed, or smartsrc's last warning (a reconnect) while it runs. */
+	const std::string &lastError() const { return lastError_; }
+	/* What smartsrc classified; type Unknown before. */
+	const SourceInfo &sourceInfo() const { return sourceInfo_; }
+	bool classified() const { return classified_; }
+	/* "test, h264 320x240 + aac" */
+	std::string summary() const;
+
+	/*
+	 * Runs callback once the channel is Running or Failed: now when it already is (also from
+	 * the destructor, as Failed).
+	 */
+	void whenSettled(SettledCallback callback);
+
+	/*
+	 * A continuous MPEG-TS client on msg (GET; the response is taken over): the source's own
+	 * bytes when it has them (passthrough), else the parsed streams muxed again. Keeps the
+	 * channel alive while connected. false with error when no TS can be made.
+	 */
+	bool addTsClient(SoupServerMessage *msg, bool passthrough, std::string &error);
+	size_t tsClients() const { return fanout_ ? fanout_->clientCount() : 0; }
+	/* Whether the source's own TS bytes are available (smartsrc classified it raw). */
+	bool hasRawTs() const { return rawTs_; }
+
+	/* cmafsink's resource by name (transfer full), or null. */
+	GstBufferList *resource(const std::string &name) const;
+
+	/* The tracks cmafsink packages ("video_0", "audio_0"). */
+	std::vector<std::string> tracks() const;
+
+	uint64_t segments() const { return segments_; }
+	int64_t startedUs() const { return startedUs_; }
+	int64_t settledUs() const { return settledUs_; }
+
+	/* -- bookkeeping the HTTP side does -- */
+	/* A request for the channel from a client (address + User-Agent). */
+	void noteRequest(const std::string &clientKey);
+	void addBytesOut(uint64_t bytes) { bytesOut_ += bytes; }
+	/* Playlists and segments served, plus what the TS fan-out sent. */
+	uint64_t bytesOut() const;
+	int64_t lastActivityUs() const { return lastActivityUs_; }
+	/* Clients seen within windowUs. Forgets older ones. */
+	size_t activeClients(int64_t windowUs);
+	/* A channel with a connected continuous-TS client is never idle. */
+	bool held() const { return tsClients() > 0; }
+	void setDecision(std::string decision) { decision_ = std::move(decision); }
+	const std::string &decision() const { return decision_; }
+
+private:
+	struct TsBridge;
+
+	static gboolean onBusMessage(GstBus *bus, GstMessage *message, gpointer data);
+	static void onPadAdded(GstElement *element, GstPad *pad, gpointer data);
+	static gboolean onStartTimeout(gpointer data);
+
+	void linkPad(GstPad *pad);
+	void initTs();
+	void stopTs();
+	void linkRaw(GstPad *pad);
+	bool ensureMuxBranch(std::string &error);
+	GstElement *tsHandoffSink(bool raw);
+	static void onTsHandoff(GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer data);
+	static gboolean drainTs(gpointer data);
+	void handleElementMessage(GstMessage *message);
+	void onClassified(const GstStructure *s);
+	void maybeRunning();
+	void settle(ChannelState state, std::string error);
+	void stop();
+
+	ChannelSource source_;
+	PipelineOptions options_;
+	GstElement *pipeline_ = nullptr; /* owned */
+	GstElement *src_ = nullptr; /* owned by pipeline_ */
+	GstElement *sink_ = nullptr; /* owned by pipeline_ */
+	guint busWatch_ = 0;
+	guint startTimer_ = 0;
+
+	/*
+	 * Guards tracks_ and fakeTracks_: written on smartsrc's streaming threads in
+	 * pad-added, read on the main thread. Taken alone.
+	 */
+	mutable std::mutex lock_;
+	std::set<std::string> tracks_;
+	std::set<std::string> fakeTracks_;
+	std::map<std::string, GstElement *> tees_; /* by track; owned by pipeline_ */
+
+	/* Main thread. */
+	ChannelState state_ = ChannelState::Starting;
+	std::string lastError_;
+	SourceInfo sourceInfo_;
+	bool classified_ = false;
+	std::string streamsSummary_;
+	std::set<std::string> tracksWithSegment_;
+	std::vector<SettledCallback> waiters_;
+	uint64_t segments_ = 0;
+	int64_t startedUs_ = 0;
+	int64_t settledUs_ = 0;
+	uint64_t bytesOut_ = 0;
+	int64_t lastActivityUs_ = 0;
+	std::map<std::string, int64_t> clients_; /* key -> last request */
+	std::string decision_;
+
+	/* Continuous TS: the bridge carries bytes from the handoff threads to the main thread. */
+	GMainContext *context_ = nullptr; /* owned: where the bridge delivers */
+	std::shared_ptr<TsBridge> tsBridge_;
+	std::unique_ptr<TsFanout> fanout_; /* from the first TS client on */
+	bool rawTs_ = false; /* classified raw: the fan-out takes the raw pad's bytes */
+	bool muxBuilt_ = false;
+};
+
+} /* namespace sluice */

@@ -1,0 +1,513 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * Smart-mode stream URLs against a real sluiced: cold start, HLS and DASH played by ffprobe
+ * and GStreamer, one pipeline for many clients, a source that is down, idle teardown.
+ */
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sluicedtest.h"
+
+using namespace sluice::test;
+
+namespace {
+
+/* 320x240 H.264 + AAC at 25 fps: cheap enough for two shared cores. */
+constexpr char kTestUri[] = "test://smpte?codec=h264&width=320&height=240&fps=25";
+constexpr int kIdleS = 2;
+
+struct ProcessRun {
+	int status = -1;
+	std::string out;
+};
+
+ProcessRun run(const std::vector<std::string> &argv)
+{
+	std::vector<const char *> args;
+	for (const std::string &arg : argv)
+		args.push_back(arg.c_str());
+	args.push_back(nullptr);
+	g_autoptr(GError) error = nullptr;
+	g_autoptr(GSubprocess) process = g_subprocess_newv(
+		args.data(),
+		static_cast<GSubprocessFlags>(G_SUBPROCESS_FLAGS_STDOUT_PIPE
+					      | G_SUBPROCESS_FLAGS_STDERR_MERGE),
+		&error);
+	ProcessRun result;
+	if (!process) {
+		result.out = error->message;
+		return result;
+	}
+	g_autofree char *out = nullptr;
+	g_subprocess_communicate_utf8(process, nullptr, nullptr, &out, nullptr, nullptr);
+	result.status = g_subprocess_get_exit_status(process);
+	result.out = out ? out : "";
+	return result;
+}
+
+/* Video frame times ffprobe decodes from 6 s of the stream. */
+std::vector<double> ffprobeFrames(const std::string &url)
+{
+	ProcessRun probe = run({"timeout", "40", "ffprobe", "-v", "error", "-read_intervals", "%+6",
+				"-select_streams", "v:0", "-show_entries", "frame=pts_time", "-of",
+				"csv=p=0", url});
+	std::vector<double> times;
+	g_auto(GStrv) lines = g_strsplit(probe.out.c_str(), "\n", -1);
+	for (char **line = lines; *line; line++) {
+		if (**line >= '0' && **line <= '9')
+			times.push_back(g_ascii_strtod(*line, nullptr));
+	}
+	return times;
+}
+
+/*
+ * A live MPEG-TS source over HTTP on a thread of its own: a file generated once, sent at its
+ * own bitrate in chunks (like an IPTV upstream), counting requests.
+ */
+class PacedTsServer
+{
+public:
+	PacedTsServer(const std::string &file, double durationS)
+	{
+		g_autoptr(GError) error = nullptr;
+		g_file_get_contents(file.c_str(), &data_, &size_, &error);
+		bytesPerTick_
+			= static_cast<size_t>(size_ / durationS * kTickMs / 1000.0) / 188 * 188
+			+ 188;
+		context_ = g_main_context_new();
+		loop_ = g_main_loop_new(context_, FALSE);
+		g_main_context_push_thread_default(context_);
+		server_ = soup_server_new(nullptr, nullptr);
+		soup_server_add_handler(server_, "/live.ts", handle, this, nullptr);
+		soup_server_listen_local(server_, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, nullptr);
+		GSList *uris = soup_server_get_uris(server_);
+		port_ = g_uri_get_port(static_cast<GUri *>(uris->data));
+		g_slist_free_full(uris, reinterpret_cast<GDestroyNotify>(g_uri_unref));
+		g_main_context_pop_thread_default(context_);
+		thread_ = std::thread([this] {
+			g_main_context_push_thread_default(context_);
+			g_main_loop_run(loop_);
+			g_main_context_pop_thread_default(context_);
+		});
+	}
+	~PacedTsServer()
+	{
+		g_main_context_invoke(
+			context_,
+			[](gpointer loop) -> gboolean {
+				g_main_loop_quit(static_cast<GMainLoop *>(loop));
+				return G_SOURCE_REMOVE;
+			},
+			loop_);
+		thread_.join();
+		g_object_unref(server_);
+		g_main_loop_unref(loop_);
+		g_main_context_unref(context_);
+		g_free(data_);
+	}
+	std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/live.ts"; }
+	int requests() const { return requests_; }
+
+private:
+	static constexpr guint kTickMs = 40;
+	struct Stream {
+		PacedTsServer *server;
+		SoupServerMessage *msg;
+		size_t offset = 0;
+		guint timer = 0;
+		GSource *source = nullptr; /* owned while timer is set */
+	};
+
+	static void handle(SoupServer *, SoupServerMessage *msg, const char *, GHashTable *,
+			   gpointer data)
+	{
+		auto *self = static_cast<PacedTsServer *>(data);
+		self->requests_++;
+		soup_server_message_set_status(msg, 200, nullptr);
+		SoupMessageHeaders *headers = soup_server_message_get_response_headers(msg);
+		soup_message_headers_set_content_type(headers, "video/MP2T", nullptr);
+		soup_message_headers_set_encoding(headers, SOUP_ENCODING_CHUNKED);
+		soup_message_body_set_accumulate(soup_server_message_get_response_body(msg), FALSE);
+		auto *stream = new Stream {self, SOUP_SERVER_MESSAGE(g_object_ref(msg))};
+		/* On this server's own context (the handler runs there). */
+		GSource *timer = g_timeout_source_new(kTickMs);
+		g_source_set_callback(timer, tick, stream, nullptr);
+		stream->timer = g_source_attach(timer, self->context_);
+		stream->source = timer;
+		g_signal_connect_swapped(msg, "finished", G_CALLBACK(+[](Stream *gone) {
+						 if (gone->timer)
+							 g_source_destroy(gone->source);
+						 g_source_unref(gone->source);
+						 g_object_unref(gone->msg);
+						 delete gone;
+					 }),
+					 stream);
+		soup_server_message_pause(msg);
+	}
+
+	static gboolean tick(gpointer data)
+	{
+		auto *stream = static_cast<Stream *>(data);
+		PacedTsServer *self = stream->server;
+		SoupMessageBody *body = soup_server_message_get_response_body(stream->msg);
+		const size_t n = std::min(self->bytesPerTick_, self->size_ - stream->offset);
+		soup_message_body_append(body, SOUP_MEMORY_STATIC, self->data_ + stream->offset, n);
+		stream->offset += n;
+		if (stream->offset >= self->size_) {
+			soup_message_body_complete(body);
+			stream->timer = 0;
+		}
+		soup_server_message_unpause(stream->msg);
+		return stream->timer ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+	}
+
+	char *data_ = nullptr;
+	gsize size_ = 0;
+	size_t bytesPerTick_ = 0;
+	GMainContext *context_;
+	GMainLoop *loop_;
+	SoupServer *server_;
+	std::thread thread_;
+	uint16_t port_ = 0;
+	std::atomic<int> requests_ {0};
+};
+
+/* ffprobe's video frames of the first seconds of a .ts URL: "key_frame,pts_time" lines. */
+std::vector<std::pair<int, double>> ffprobeTsFrames(const std::string &url, int seconds)
+{
+	ProcessRun probe
+		= run({"timeout", "30", "ffprobe", "-v", "error", "-read_intervals",
+		       "%+" + std::to_string(seconds), "-select_streams", "v:0", "-show_entries",
+		       "frame=key_frame,pts_time", "-of", "csv=p=0", url});
+	std::vector<std::pair<int, double>> frames;
+	g_auto(GStrv) lines = g_strsplit(probe.out.c_str(), "\n", -1);
+	for (char **line = lines; *line; line++) {
+		if ((**line == '0' || **line == '1') && (*line)[1] == ',')
+			frames.emplace_back(**line - '0', g_ascii_strtod(*line + 2, nullptr));
+	}
+	return frames;
+}
+
+class EngineLive : public ::testing::Test
+{
+protected:
+	static void SetUpTestSuite()
+	{
+		dir_ = new TempDir;
+		sluiced_ = new Sluiced;
+		const std::string config = "[live]\nchannel_idle_timeout=" + std::to_string(kIdleS)
+			+ "\nsegment_duration=1\n";
+		ASSERT_TRUE(sluiced_->start(dir_->file("state"), config, {},
+					    {{"SLUICE_START_TIMEOUT", "4"}}))
+			<< sluiced_->output();
+		Http http;
+		testId_ = addChannel(http, "Test", kTestUri);
+		downId_ = addChannel(http, "Down", "http://127.0.0.1:1/none.ts");
+		Reply proxy = http.postJson(sluiced_->base() + "/api/v1/proxies",
+					    R"({"name":"smart","channel_ids":[)" + testId_ + ","
+						    + downId_ + "]}");
+		ASSERT_EQ(proxy.status, 201u) << proxy.body;
+		Reply direct
+			= http.postJson(sluiced_->base() + "/api/v1/proxies",
+					R"({"name":"direct","proxy_mode":"direct","channel_ids":[)"
+						+ testId_ + "]}");
+		ASSERT_EQ(direct.status, 201u) << direct.body;
+	}
+	static void TearDownTestSuite()
+	{
+		EXPECT_EQ(sluiced_->stop(), 0) << sluiced_->output();
+		delete sluiced_;
+		delete dir_;
+	}
+
+	static std::string addChannel(Http &http, const std::string &name, const std::string &url)
+	{
+		Reply reply = http.postJson(sluiced_->base() + "/api/v1/channels",
+					    R"({"name":")" + name + R"(","stream_url":")" + url
+						    + "\"}");
+		EXPECT_EQ(reply.status, 201u) << reply.body;
+		return std::to_string(Json(reply.body).num("$.id"));
+	}
+
+	std::string url(const std::string &path) const { return sluiced_->base() + path; }
+	std::string live(const std::string &rest) const { return url("/live/smart/" + rest); }
+
+	/* Sessions until pred holds or timeoutS passes; the last answer. */
+	template <typename Pred>
+	std::string waitSessions(Pred pred, int timeoutS)
+	{
+		std::string body;
+		for (int i = 0; i < timeoutS * 10; i++) {
+			body = http_.get(url("/api/v1/sessions")).body;
+			if (pred(Json(body)))
+				break;
+			g_usleep(100 * 1000);
+		}
+		return body;
+	}
+
+	static TempDir *dir_;
+	static Sluiced *sluiced_;
+	static std::string testId_;
+	static std::string downId_;
+	Http http_;
+};
+
+TempDir *EngineLive::dir_ = nullptr;
+Sluiced *EngineLive::sluiced_ = nullptr;
+std::string EngineLive::testId_;
+std::string EngineLive::downId_;
+
+TEST_F(EngineLive, HlsAndDashFromOneColdChannel)
+{
+	/* Five clients at once on a cold channel: one pipeline answers them all. */
+	std::vector<std::future<Reply>> replies;
+	for (int i = 0; i < 5; i++)
+		replies.push_back(std::async(std::launch::async, [this, i] {
+			Http http;
+			return http.get(live(testId_ + (i % 2 ? ".mpd" : ".m3u8")));
+		}));
+	std::string master, mpd;
+	for (size_t i = 0; i < replies.size(); i++) {
+		Reply reply = replies[i].get();
+		ASSERT_EQ(reply.status, 200u) << reply.body << sluiced_->output();
+		EXPECT_EQ(reply.header("Cache-Control"), "no-cache");
+		EXPECT_EQ(reply.header("Access-Control-Allow-Origin"), "*");
+		EXPECT_EQ(reply.header("X-Sluice-Decision"), "repackage");
+		EXPECT_EQ(reply.header("X-Sluice-Container"), "fmp4");
+		(i % 2 ? mpd : master) = reply.body;
+		EXPECT_EQ(reply.header("Content-Type"),
+			  i % 2 ? "application/dash+xml" : "application/vnd.apple.mpegurl");
+	}
+	Json sessions(http_.get(url("/api/v1/sessions")).body);
+	ASSERT_EQ(sessions.size("$"), 1u);
+	EXPECT_EQ(std::to_string(sessions.num("$[0].channel_id")), testId_);
+	EXPECT_EQ(sessions.str("$[0].state"), "running");
+	EXPECT_EQ(sessions.str("$[0].stream_url"), kTestUri);
+	EXPECT_EQ(sessions.str("$[0].source.video_codec"), "h264");
+	EXPECT_EQ(sessions.str("$[0].decision"), "repackage");
+	EXPECT_GE(sessions.num("$[0].segments"), 2);
+	EXPECT_GE(sessions.num("$[0].clients"), 1);
+
+	/* The multivariant playlist points into the channel's directory; so does the MPD. */
+	EXPECT_NE(master.find("#EXT-X-VERSION:7"), std::string::npos) << master;
+	EXPECT_NE(master.find("\n" + testId_ + "/video_0.m3u8"), std::string::npos) << master;
+	EXPECT_NE(mpd.find("<BaseURL>" + testId_ + "/</BaseURL>"), std::string::npos) << mpd;
+
+	Reply media = http_.get(live(testId_ + "/video_0.m3u8"));
+	ASSERT_EQ(media.status, 200u);
+	EXPECT_EQ(media.header("Content-Type"), "application/vnd.apple.mpegurl");
+	EXPECT_NE(media.body.find("#EXT-X-MAP:URI=\"video_0-init-0.mp4\""), std::string::npos)
+		<< media.body;
+	Reply init = http_.get(live(testId_ + "/video_0-init-0.mp4"));
+	ASSERT_EQ(init.status, 200u);
+	EXPECT_EQ(init.header("Content-Type"), "video/mp4");
+	EXPECT_EQ(init.body.substr(4, 4), "ftyp");
+
+	/* The newest segment the playlist lists, whole and by range. */
+	const size_t last = media.body.rfind("video_0-");
+	const std::string segment = media.body.substr(last, media.body.find('\n', last) - last);
+	Reply whole = http_.get(live(testId_ + "/" + segment));
+	ASSERT_EQ(whole.status, 200u) << segment;
+	EXPECT_EQ(whole.header("Content-Type"), "video/iso.segment");
+	EXPECT_NE(whole.header("Cache-Control").find("max-age="), std::string::npos);
+	Reply part = http_.get(live(testId_ + "/" + segment), {{"Range", "bytes=4-11"}});
+	EXPECT_EQ(part.status, 206u);
+	EXPECT_EQ(part.body, whole.body.substr(4, 8));
+	Reply head = http_.request("HEAD", live(testId_ + "/" + segment));
+	EXPECT_EQ(head.status, 200u);
+	EXPECT_TRUE(head.body.empty());
+	EXPECT_EQ(http_.get(live(testId_ + "/video_0-99999.m4s")).status, 404u);
+	/* An encoded slash never reaches cmafsink: the router or the name check refuses it. */
+	const unsigned escaped = http_.get(live(testId_ + "/..%2Fx.m4s")).status;
+	EXPECT_TRUE(escaped == 400u || escaped == 404u) << escaped;
+
+	/* Negotiated: a 302 to the format determineContainer picks. */
+	Reply negotiated = http_.get(live(testId_), {{"Accept", "application/dash+xml"}});
+	EXPECT_EQ(negotiated.status, 302u);
+	EXPECT_TRUE(negotiated.header("Location").ends_with("/live/smart/" + testId_ + ".mpd"))
+		<< negotiated.header("Location");
+
+	/* Real players, both at once: ffprobe decodes 6 s of HLS and of DASH. */
+	auto hls = std::async(std::launch::async,
+			      [&] { return ffprobeFrames(live(testId_ + ".m3u8")); });
+	auto dash = std::async(std::launch::async,
+			       [&] { return ffprobeFrames(live(testId_ + ".mpd")); });
+	for (auto *future : {&hls, &dash}) {
+		std::vector<double> frames = future->get();
+		ASSERT_GE(frames.size(), 100u) << (future == &hls ? "HLS" : "DASH");
+		EXPECT_GE(frames.back() - frames.front(), 5.0);
+	}
+
+	/*
+	 * GStreamer's playbin3 (hlsdemux2) keeps playing HLS. dashdemux2 is left out: it plays
+	 * nothing of cmafsink's MPD, served by sluice-demo just as by sluiced (a cmafsink issue).
+	 */
+	auto play = [&](const std::string &uri) {
+		return run({"timeout", "6", "gst-launch-1.0", "-v", "playbin3", "uri=" + uri,
+			    "video-sink=fakesink silent=false", "audio-sink=fakesink"});
+	};
+	auto gstHls = std::async(std::launch::async, play, live(testId_ + ".m3u8"));
+	for (auto *future : {&gstHls}) {
+		ProcessRun gst = future->get();
+		const char *which = "HLS";
+		EXPECT_EQ(gst.status, 124) << which << "\n" << gst.out.substr(0, 4000);
+		EXPECT_EQ(gst.out.find("ERROR"), std::string::npos) << which << "\n"
+								    << gst.out.substr(0, 4000);
+		size_t chains = 0;
+		for (size_t at = gst.out.find("chain"); at != std::string::npos;
+		     at = gst.out.find("chain", at + 1))
+			chains++;
+		EXPECT_GE(chains, 50u) << which << "\n" << gst.out.substr(0, 4000);
+	}
+
+	Json after(http_.get(url("/api/v1/sessions")).body);
+	EXPECT_EQ(after.size("$"), 1u);
+	EXPECT_GT(after.num("$[0].bytes_out"), 10000);
+}
+
+TEST_F(EngineLive, SourceDownAnswers503WithAReason)
+{
+	const int64_t start = g_get_monotonic_time();
+	Reply reply = http_.get(live(downId_ + ".m3u8"));
+	const double seconds = (g_get_monotonic_time() - start) / 1e6;
+	EXPECT_EQ(reply.status, 503u) << reply.body;
+	EXPECT_LT(seconds, 8.0);
+	Json body(reply.body);
+	EXPECT_EQ(body.str("$.error.code"), "source_unavailable");
+	EXPECT_NE(body.str("$.error.message").find("127.0.0.1:1/none.ts"), std::string::npos)
+		<< reply.body;
+	EXPECT_FALSE(reply.header("Retry-After").empty());
+	RecordProperty("reason", body.str("$.error.message"));
+	/* Failed: the next request answers at once. */
+	const int64_t again = g_get_monotonic_time();
+	EXPECT_EQ(http_.get(live(downId_ + ".mpd")).status, 503u);
+	EXPECT_LT((g_get_monotonic_time() - again) / 1e6, 1.0);
+}
+
+TEST_F(EngineLive, TsOfATestChannelIsMuxed)
+{
+	Reply head = http_.request("HEAD", live(testId_ + ".ts"));
+	EXPECT_EQ(head.status, 200u);
+	EXPECT_EQ(head.header("Content-Type"), "video/MP2T");
+	auto frames = ffprobeTsFrames(live(testId_ + ".ts"), 3);
+	ASSERT_GE(frames.size(), 40u) << sluiced_->output();
+	EXPECT_EQ(frames.front().first, 1) << "the first frame is a keyframe";
+	Json sessions(http_.get(url("/api/v1/sessions")).body);
+	EXPECT_EQ(sessions.str("$[0].decision"), "repackage");
+}
+
+TEST_F(EngineLive, TsSourceOneUpstreamForFiveClients)
+{
+	TempDir media;
+	const std::string file = media.file("source.ts");
+	ProcessRun made = run({"gst-launch-1.0",
+			       "-q",
+			       "videotestsrc",
+			       "num-buffers=500",
+			       "!",
+			       "video/x-raw,width=320,height=240,framerate=25/1",
+			       "!",
+			       "x264enc",
+			       "key-int-max=25",
+			       "speed-preset=ultrafast",
+			       "bitrate=300",
+			       "!",
+			       "h264parse",
+			       "!",
+			       "mpegtsmux",
+			       "name=m",
+			       "!",
+			       "filesink",
+			       "location=" + file,
+			       "audiotestsrc",
+			       "num-buffers=940",
+			       "!",
+			       "audio/x-raw,rate=48000",
+			       "!",
+			       "avenc_aac",
+			       "!",
+			       "aacparse",
+			       "!",
+			       "m."});
+	ASSERT_EQ(made.status, 0) << made.out;
+	PacedTsServer upstream(file, 20.0);
+	const std::string id = addChannel(http_, "TS", upstream.url());
+	Reply proxy = http_.postJson(url("/api/v1/proxies"),
+				     R"({"name":"tsproxy","channel_ids":[)" + id + "]}");
+	ASSERT_EQ(proxy.status, 201u) << proxy.body;
+	const std::string base = url("/live/tsproxy/" + id);
+
+	/* Five clients at once: two continuous TS, three HLS. */
+	std::vector<std::future<std::vector<std::pair<int, double>>>> ts;
+	for (int i = 0; i < 2; i++)
+		ts.push_back(std::async(std::launch::async,
+					[&] { return ffprobeTsFrames(base + ".ts", 3); }));
+	std::vector<std::future<unsigned>> hls;
+	for (int i = 0; i < 3; i++)
+		hls.push_back(std::async(std::launch::async, [&] {
+			Http http;
+			return http.get(base + ".m3u8").status;
+		}));
+	for (auto &status : hls)
+		EXPECT_EQ(status.get(), 200u);
+	for (auto &frames : ts) {
+		auto got = frames.get();
+		ASSERT_GE(got.size(), 40u) << sluiced_->output();
+		EXPECT_EQ(got.front().first, 1) << "the first frame is a keyframe";
+	}
+	EXPECT_EQ(upstream.requests(), 1);
+	Json sessions(http_.get(url("/api/v1/sessions")).body);
+	bool found = false;
+	for (size_t i = 0; i < sessions.size("$"); i++) {
+		const std::string at = "$[" + std::to_string(i) + "]";
+		if (std::to_string(sessions.num((at + ".channel_id").c_str())) != id)
+			continue;
+		found = true;
+		EXPECT_EQ(sessions.str((at + ".source.type").c_str()), "mpegts");
+		EXPECT_EQ(sessions.str((at + ".decision").c_str()), "passthrough");
+	}
+	EXPECT_TRUE(found);
+}
+
+TEST_F(EngineLive, IdleChannelsStop)
+{
+	Reply reply = http_.get(live(testId_ + ".m3u8"));
+	ASSERT_EQ(reply.status, 200u) << reply.body;
+	/*
+	 * The test channel goes; so does the failed one. (The TS source's channel of the test
+	 * before may stay: its upstream is gone, so nothing is written to the TS clients that
+	 * left, and the fan-out has not noticed them leave.)
+	 */
+	const std::string test = testId_, down = downId_;
+	auto gone = [&](const Json &json) {
+		for (size_t i = 0; i < json.size("$"); i++) {
+			const std::string id = std::to_string(
+				json.num(("$[" + std::to_string(i) + "].channel_id").c_str()));
+			if (id == test || id == down)
+				return false;
+		}
+		return true;
+	};
+	std::string body = waitSessions(gone, kIdleS + 8);
+	EXPECT_TRUE(gone(Json(body))) << body;
+	/* A segment of a stopped channel is gone. */
+	EXPECT_EQ(http_.get(live(testId_ + "/video_0-1.m4s")).status, 404u);
+}
+
+TEST_F(EngineLive, DirectStillRedirects)
+{
+	Reply reply = http_.get(url("/live/direct/" + testId_ + ".m3u8"));
+	EXPECT_EQ(reply.status, 302u);
+	EXPECT_EQ(reply.header("Location"), kTestUri);
+}
+
+} /* namespace */
