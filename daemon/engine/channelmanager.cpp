@@ -81,6 +81,8 @@ void ChannelManager::stopIdle()
 {
 	const int64_t now = g_get_monotonic_time();
 	const int64_t idleUs = int64_t(options_.channelIdleTimeoutS) * G_USEC_PER_SEC;
+	for (auto &[id, channel] : channels_)
+		channel->removeIdleBranches(idleUs);
 	std::erase_if(channels_, [&](const auto &entry) {
 		const ChannelPipeline &channel = *entry.second;
 		if (channel.held() || channel.state() == ChannelState::Starting)

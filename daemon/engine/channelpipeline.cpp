@@ -65,6 +65,9 @@ ChannelPipeline::~ChannelPipeline()
 		settle(ChannelState::Failed, "the channel was stopped before it started");
 	stop();
 	stopTs();
+	/* After the pipeline stopped: no probe or streaming thread reaches them any more. */
+	branches_.clear();
+	detaching_.clear();
 	if (pipeline_)
 		gst_object_unref(pipeline_);
 	g_main_context_unref(context_);
@@ -228,6 +231,20 @@ gboolean ChannelPipeline::onBusMessage(GstBus *, GstMessage *message, gpointer d
 		g_autoptr(GError) error = nullptr;
 		g_autofree char *debug = nullptr;
 		gst_message_parse_error(message, &error, &debug);
+		/* A branch's error takes that branch out; the channel keeps going. */
+		for (auto &[name, branch] : self->branches_) {
+			if (branch->owns(GST_MESSAGE_SRC(message))) {
+				g_info("branch %s: %s (%s)", name.c_str(), error->message,
+				       debug ? debug : "");
+				branch->fail(error->message);
+				self->removeBranch(std::string(name));
+				return G_SOURCE_CONTINUE;
+			}
+		}
+		for (auto &[raw, branch] : self->detaching_) {
+			if (branch->owns(GST_MESSAGE_SRC(message)))
+				return G_SOURCE_CONTINUE;
+		}
 		g_warning("channel %" G_GUINT64_FORMAT ": %s (%s)",
 			  static_cast<guint64>(self->source_.channelId), error->message,
 			  debug ? debug : "");
@@ -270,6 +287,15 @@ void ChannelPipeline::handleElementMessage(GstMessage *message)
 	const GstStructure *s = gst_message_get_structure(message);
 	if (!s)
 		return;
+	if (GST_MESSAGE_SRC(message) != GST_OBJECT(sink_)
+	    && !gst_structure_has_name(s, "smartsrc-classified")
+	    && !gst_structure_has_name(s, "smartsrc-source-switched")) {
+		for (auto &[name, branch] : branches_) {
+			if (branch->owns(GST_MESSAGE_SRC(message)))
+				return branch->handleElementMessage(message);
+		}
+		return;
+	}
 	if (gst_structure_has_name(s, "cmafsink-segment-added")) {
 		segments_++;
 		if (const char *track = gst_structure_get_string(s, "track"))
@@ -422,6 +448,90 @@ size_t ChannelPipeline::activeClients(int64_t windowUs)
 	const int64_t now = g_get_monotonic_time();
 	std::erase_if(clients_, [&](const auto &entry) { return now - entry.second > windowUs; });
 	return clients_.size() + tsClients();
+}
+
+std::map<std::string, GstElement *> ChannelPipeline::teesCopy() const
+{
+	std::lock_guard<std::mutex> locker(lock_);
+	return tees_;
+}
+
+TranscodeBranch *ChannelPipeline::transcodeVariant(const Profile &profile,
+						   const DeliveryDecision &decision,
+						   std::string &error)
+{
+	if (!pipeline_ || state_ == ChannelState::Failed) {
+		error = "the channel is not running";
+		return nullptr;
+	}
+	const std::string name = TranscodeBranch::variantName(profile, decision);
+	auto found = branches_.find(name);
+	if (found != branches_.end() && found->second->failed())
+		removeBranch(name);
+	else if (found != branches_.end()) {
+		found->second->touch();
+		return static_cast<TranscodeBranch *>(found->second.get());
+	}
+	TranscodeOptions options {options_.segmentDurationS, options_.windowSize,
+				  options_.startTimeoutMs};
+	auto variant = std::make_unique<TranscodeBranch>(pipeline_, profile, decision, options);
+	if (!variant->build(teesCopy(), error)) {
+		g_warning("channel %" G_GUINT64_FORMAT ": variant %s: %s",
+			  static_cast<guint64>(source_.channelId), name.c_str(), error.c_str());
+		TeeBranch *raw = variant.get();
+		detaching_[raw] = std::move(variant);
+		raw->detach([this, raw] { detaching_.erase(raw); });
+		return nullptr;
+	}
+	g_info("channel %" G_GUINT64_FORMAT ": variant %s added (%s)",
+	       static_cast<guint64>(source_.channelId), name.c_str(), variant->encoders().c_str());
+	auto *out = variant.get();
+	branches_[name] = std::move(variant);
+	return out;
+}
+
+TeeBranch *ChannelPipeline::branch(const std::string &name)
+{
+	auto found = branches_.find(name);
+	return found == branches_.end() ? nullptr : found->second.get();
+}
+
+void ChannelPipeline::removeBranch(const std::string &name)
+{
+	auto found = branches_.find(name);
+	if (found == branches_.end())
+		return;
+	TeeBranch *raw = found->second.get();
+	detaching_[raw] = std::move(found->second);
+	branches_.erase(found);
+	raw->detach([this, raw] {
+		g_info("channel %" G_GUINT64_FORMAT ": branch %s removed",
+		       static_cast<guint64>(source_.channelId), raw->name().c_str());
+		detaching_.erase(raw);
+	});
+}
+
+void ChannelPipeline::removeIdleBranches(int64_t idleUs)
+{
+	const int64_t now = g_get_monotonic_time();
+	std::vector<std::string> idle;
+	for (const auto &[name, branch] : branches_) {
+		if (now - branch->lastRequestUs() >= idleUs)
+			idle.push_back(name);
+	}
+	for (const std::string &name : idle) {
+		g_info("channel %" G_GUINT64_FORMAT ": branch %s idle",
+		       static_cast<guint64>(source_.channelId), name.c_str());
+		removeBranch(name);
+	}
+}
+
+std::vector<std::string> ChannelPipeline::branchNames() const
+{
+	std::vector<std::string> names;
+	for (const auto &[name, branch] : branches_)
+		names.push_back(name);
+	return names;
 }
 
 } /* namespace sluice */

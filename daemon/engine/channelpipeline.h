@@ -21,6 +21,8 @@
 
 #include "decisions.h"
 #include "model.h"
+#include "teebranch.h"
+#include "transcodebranch.h"
 #include "tsfanout.h"
 
 namespace sluice {
@@ -62,6 +64,8 @@ std::string_view toString(ChannelState state); /* "starting", "running", "failed
  *                  └─ raw (an MPEG-TS source) ─► queue ─► fakesink ─┐ handoff: bytes to the
  *   each tee, from the first TS client of a non-TS source:        ├─► main context, into
  *     ─► queue ─► [h264parse|h265parse] ─► mpegtsmux ─► fakesink ─┘   the TsFanout
+ *   each tee, per transcoded variant, from its first client (TeeBranch):
+ *     ─► [bin: TranscodeBranch (decode, scale, encode, cmafsink)]
  *
  * The tees are where later branches (TS, transcoded variants) attach. The bus is watched on
  * the thread-default main context of the constructor's thread; every method is for that
@@ -129,6 +133,19 @@ public:
 	/* A channel with a connected continuous-TS client is never idle. */
 	bool held() const { return tsClients() > 0; }
 	void setDecision(std::string decision) { decision_ = std::move(decision); }
+
+	/* -- branches: transcoded variants, added on demand, removed idle -- */
+	/*
+	 * The variant for profile and decision, added now when there is none (or the last one
+	 * failed); counts as a request for it. null with error when it cannot be built.
+	 */
+	TranscodeBranch *transcodeVariant(const Profile &profile, const DeliveryDecision &decision,
+					  std::string &error);
+	/* A branch by name ("t3-vp9-opus"), or null. */
+	TeeBranch *branch(const std::string &name);
+	/* Takes out branches without a request for idleUs; the channel's own cmafsink stays. */
+	void removeIdleBranches(int64_t idleUs);
+	std::vector<std::string> branchNames() const;
 	const std::string &decision() const { return decision_; }
 
 private:
@@ -151,6 +168,8 @@ private:
 	void maybeRunning();
 	void settle(ChannelState state, std::string error);
 	void stop();
+	std::map<std::string, GstElement *> teesCopy() const;
+	void removeBranch(const std::string &name);
 
 	ChannelSource source_;
 	PipelineOptions options_;
@@ -191,6 +210,10 @@ private:
 	std::unique_ptr<TsFanout> fanout_; /* from the first TS client on */
 	bool rawTs_ = false; /* classified raw: the fan-out takes the raw pad's bytes */
 	bool muxBuilt_ = false;
+
+	/* Main thread: branches by name, and those being taken out (kept until detached). */
+	std::map<std::string, std::unique_ptr<TeeBranch>> branches_;
+	std::map<TeeBranch *, std::unique_ptr<TeeBranch>> detaching_;
 };
 
 } /* namespace sluice */

@@ -147,7 +147,7 @@ Response unavailable(const ChannelPipeline &channel)
 	return response;
 }
 
-/* 501 for a profile that needs a transcode: the transcode branch is the next slice. */
+/* 501 for a continuous-TS client of a profile that needs a transcode: variants are fMP4. */
 Response transcodeNotAvailable(const Profile &profile, const DeliveryDecision &delivery)
 {
 	std::string why;
@@ -157,7 +157,8 @@ Response transcodeNotAvailable(const Profile &profile, const DeliveryDecision &d
 		{501,
 		 "transcode_not_available",
 		 "profile " + profile.name + " needs a transcode (" + why
-			 + "), which arrives with the next slice of the streaming engine",
+			 + "); transcoded variants are served as HLS fMP4 (.m3u8) and DASH (.mpd), "
+			   "not as continuous .ts",
 		 {}});
 	streamHeaders(response, "transcode", "");
 	return response;
@@ -225,6 +226,41 @@ std::optional<Response> resourceResponse(ServerContext &context, const ExchangeP
 	return response;
 }
 
+/* A transcoded variant's resource, like resourceResponse but from the variant's cmafsink. */
+std::optional<Response> variantResponse(ServerContext &context, const ExchangePtr &ex,
+					ChannelPipeline &channel, TeeBranch &branch,
+					const std::string &name, const std::string &prefix)
+{
+	branch.touch();
+	auto &variant = static_cast<TranscodeBranch &>(branch);
+	GstBufferList *list = variant.resource(name);
+	if (!list)
+		return std::nullopt;
+	Response response;
+	uint64_t bytes = 0;
+	SoupMessageBody *body = soup_server_message_get_response_body(ex->message());
+	if (isManifestName(name)) {
+		std::string text = bufferListText(list);
+		if (name.ends_with(".mpd") && !prefix.empty())
+			text = addMpdBaseUrl(text, prefix);
+		else if (name == "master.m3u8" || !prefix.empty())
+			text = rewriteMultivariant(text, prefix);
+		bytes = text.size();
+		soup_message_body_append(body, SOUP_MEMORY_COPY, text.data(), text.size());
+		response.header("Cache-Control", "no-cache");
+	} else {
+		bytes = appendBufferList(body, list);
+		response.header("Cache-Control", segmentMaxAge(context));
+		response.header("Accept-Ranges", "bytes");
+	}
+	gst_buffer_list_unref(list);
+	response.header("Content-Type", std::string(resourceContentType(name)));
+	streamHeaders(response, "transcode", "fmp4");
+	if (ex->method() == "GET")
+		channel.addBytesOut(bytes);
+	return response;
+}
+
 /*
  * Continuous MPEG-TS: HEAD answers at once (players probe with it; the channel starts warming
  * up); GET waits for the channel, then hands the response to its TS fan-out.
@@ -262,6 +298,45 @@ void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &pr
 		running.setDecision(mode);
 		streamHeaders(response, mode, "mpegts");
 		ex->respond(response);
+	});
+}
+
+/*
+ * A transcoded variant's manifest: the variant is added with its first client and answers
+ * once it has a segment of every track. Its resources live under {channel}/{variant}/.
+ */
+void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline &running,
+		  const Profile &profile, const DeliveryDecision &delivery, bool dash,
+		  const std::string &channelDir)
+{
+	std::string error;
+	TranscodeBranch *variant = running.transcodeVariant(profile, delivery, error);
+	if (!variant) {
+		Response response = errorResponse(
+			{503,
+			 "transcode_not_available",
+			 "profile " + profile.name
+				 + " needs a transcode, which cannot start: " + error,
+			 {}});
+		response.header("Retry-After", kRetryAfterS);
+		streamHeaders(response, "transcode", "");
+		return ex->respond(response);
+	}
+	running.setDecision("transcode");
+	const std::string prefix = channelDir + "/" + variant->name() + "/";
+	const std::string name = dash ? "manifest.mpd" : "master.m3u8";
+	variant->whenReady([&context, ex, &running, name, prefix](TeeBranch &branch) {
+		if (branch.failed()) {
+			Response response = errorResponse(
+				{503, "transcode_not_available", branch.error(), {}});
+			response.header("Retry-After", kRetryAfterS);
+			streamHeaders(response, "transcode", "");
+			return ex->respond(response);
+		}
+		auto response = variantResponse(context, ex, running, branch, name, prefix);
+		if (!response)
+			return ex->respond(unavailable(running));
+		ex->respond(*response);
 	});
 }
 
@@ -310,11 +385,10 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 		Response response = errorResponse(
 			{501,
 			 "not_implemented",
-			 "HLS with MPEG-TS segments (legacy clients, mpegts profiles) arrives with "
-			 "the "
-			 "next slice of the streaming engine; .ts, .mpd and .m3u8?format=fmp4 "
-			 "serve "
-			 "this channel today, a proxy in direct mode serves the source",
+			 "HLS with MPEG-TS segments (legacy clients, mpegts profiles) is not in "
+			 "this "
+			 "release; .ts, .mpd and .m3u8?format=fmp4 serve this channel, a proxy in "
+			 "direct mode serves the source",
 			 {}});
 		streamHeaders(response, "", toString(container.container));
 		return ex->respond(response);
@@ -336,7 +410,8 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 			return ex->respond(unavailable(running));
 		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, chosen);
 		if (delivery.mode == DeliveryMode::Transcode)
-			return ex->respond(transcodeNotAvailable(chosen, delivery));
+			return serveVariant(context, ex, running, chosen, delivery, dash,
+					    channelDir);
 		running.setDecision(std::string(toString(delivery.mode)));
 		auto response = resourceResponse(
 			context, ex, running, dash ? "manifest.mpd" : "master.m3u8",
@@ -381,6 +456,41 @@ void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel 
 	});
 }
 
+/* /live/{proxy}/{channel}/{variant}/{resource}: a transcoded variant's. */
+void serveBranchResource(ServerContext &context, const ExchangePtr &ex, const Channel &channel,
+			 const std::string &variant, const std::string &name)
+{
+	ChannelPipeline *pipeline = context.engine ? context.engine->find(channel.id) : nullptr;
+	TeeBranch *branch = pipeline ? pipeline->branch(variant) : nullptr;
+	if (!branch || !isResourceName(name) || resourceContentType(name).empty()) {
+		/* A variant is made by its channel URL; one that idled out is gone with its names.
+		 */
+		Response missing = errorResponse(
+			{404,
+			 "not_found",
+			 "no such resource: " + variant + "/" + name
+				 + " (variants start from the channel's .m3u8 or .mpd URL)",
+			 {}});
+		streamHeaders(missing, "", "");
+		return ex->respond(missing);
+	}
+	pipeline->noteRequest(clientKey(*ex));
+	branch->touch();
+	branch->whenReady([&context, ex, pipeline, name](TeeBranch &ready) {
+		if (ready.failed())
+			return ex->respond(
+				errorResponse({503, "source_unavailable", ready.error(), {}}));
+		auto response = variantResponse(context, ex, *pipeline, ready, name, "");
+		if (!response) {
+			Response missing = errorResponse(
+				{404, "not_found", "no such playlist or segment: " + name, {}});
+			streamHeaders(missing, "", "");
+			return ex->respond(missing);
+		}
+		ex->respond(*response);
+	});
+}
+
 /* GET /api/v1/sessions: the running channels. */
 Response sessions(ServerContext &context)
 {
@@ -407,6 +517,10 @@ Response sessions(ServerContext &context)
 		out.key("tracks").beginArray();
 		for (const std::string &track : channel->tracks())
 			out.value(track);
+		out.endArray();
+		out.key("branches").beginArray();
+		for (const std::string &branch : channel->branchNames())
+			out.value(branch);
 		out.endArray();
 		out.key("decision");
 		if (channel->decision().empty())
@@ -531,6 +645,15 @@ void addPlaylistRoutes(Router &router, ServerContext &context)
 	};
 	router.add("GET", "/live/{proxy}/{channel}/{resource}", resourceHandler);
 	router.add("HEAD", "/live/{proxy}/{channel}/{resource}", resourceHandler);
+	auto branchHandler = [&context](const ExchangePtr &ex) {
+		LiveTarget target = resolveLive(context, ex);
+		if (target.error)
+			return ex->respond(*target.error);
+		serveBranchResource(context, ex, target.channel, ex->param("variant"),
+				    ex->param("resource"));
+	};
+	router.add("GET", "/live/{proxy}/{channel}/{variant}/{resource}", branchHandler);
+	router.add("HEAD", "/live/{proxy}/{channel}/{variant}/{resource}", branchHandler);
 }
 
 void addSessionRoutes(Router &router, ServerContext &context)

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Copyright (C) 2026 Sluice authors
+ *
+ * A branch added to a running channel pipeline from its tees, and taken away again.
+ */
+
+#include "teebranch.h"
+
+#include <atomic>
+
+namespace sluice {
+
+/* Shared by the probes and the main context; branch is cleared if it dies first. */
+struct TeeBranch::Detach {
+	TeeBranch *branch = nullptr; /* main thread only */
+	GMainContext *context = nullptr; /* owned */
+	std::atomic<int> remaining {0};
+	std::function<void()> done;
+	~Detach() { g_main_context_unref(context); }
+};
+
+TeeBranch::TeeBranch(GstElement *pipeline, std::string name, Kind kind)
+	: pipeline_(pipeline), name_(std::move(name)), kind_(kind)
+{
+	bin_ = gst_bin_new(("branch-" + name_).c_str());
+	gst_object_ref_sink(bin_);
+	lastRequestUs_ = g_get_monotonic_time();
+}
+
+TeeBranch::~TeeBranch()
+{
+	if (startTimer_)
+		g_source_remove(startTimer_);
+	if (detach_)
+		detach_->branch = nullptr;
+	for (auto &[tee, pad] : teePads_) {
+		gst_object_unref(pad);
+		gst_object_unref(tee);
+	}
+	std::vector<ReadyCallback> waiters;
+	waiters.swap(waiters_);
+	if (state_ == State::Starting) {
+		state_ = State::Failed;
+		error_ = "the channel stopped";
+		for (ReadyCallback &callback : waiters)
+			callback(*this);
+	}
+	gst_object_unref(bin_);
+}
+
+bool TeeBranch::linkTee(GstElement *tee, GstPad *target, const std::string &padName)
+{
+	if (!GST_OBJECT_PARENT(bin_))
+		gst_bin_add(GST_BIN(pipeline_), GST_ELEMENT(gst_object_ref(bin_)));
+	GstPad *ghost = gst_ghost_pad_new(padName.c_str(), target);
+	gst_pad_set_active(ghost, TRUE);
+	gst_element_add_pad(bin_, ghost);
+	GstPad *teePad = gst_element_request_pad_simple(tee, "src_%u");
+	if (!teePad)
+		return false;
+	teePads_.emplace_back(GST_ELEMENT(gst_object_ref(tee)), teePad);
+	return gst_pad_link(teePad, ghost) == GST_PAD_LINK_OK;
+}
+
+void TeeBranch::startBin(guint startTimeoutMs)
+{
+	gst_element_sync_state_with_parent(bin_);
+	startTimer_ = g_timeout_add(startTimeoutMs, onStartTimeout, this);
+}
+
+gboolean TeeBranch::onStartTimeout(gpointer data)
+{
+	auto *self = static_cast<TeeBranch *>(data);
+	self->startTimer_ = 0;
+	if (self->state_ == State::Starting)
+		self->fail("no segment from branch " + self->name_ + " in time");
+	return G_SOURCE_REMOVE;
+}
+
+bool TeeBranch::owns(GstObject *object) const
+{
+	return object
+		&& (object == GST_OBJECT(bin_)
+		    || gst_object_has_as_ancestor(object, GST_OBJECT(bin_)));
+}
+
+void TeeBranch::setReady()
+{
+	if (state_ != State::Starting)
+		return;
+	state_ = State::Ready;
+	if (startTimer_) {
+		g_source_remove(startTimer_);
+		startTimer_ = 0;
+	}
+	std::vector<ReadyCallback> waiters;
+	waiters.swap(waiters_);
+	for (ReadyCallback &callback : waiters)
+		callback(*this);
+}
+
+void TeeBranch::fail(std::string error)
+{
+	if (state_ == State::Failed)
+		return;
+	g_warning("branch %s: %s", name_.c_str(), error.c_str());
+	state_ = State::Failed;
+	error_ = std::move(error);
+	std::vector<ReadyCallback> waiters;
+	waiters.swap(waiters_);
+	for (ReadyCallback &callback : waiters)
+		callback(*this);
+}
+
+void TeeBranch::whenReady(ReadyCallback callback)
+{
+	if (state_ == State::Starting)
+		waiters_.push_back(std::move(callback));
+	else
+		callback(*this);
+}
+
+namespace {
+
+void deleteJob(gpointer data);
+
+} /* namespace */
+
+/* The last step, on the main context: the bin leaves the pipeline. */
+gboolean TeeBranch::finishDetach(gpointer data)
+{
+	auto &job = *static_cast<std::shared_ptr<Detach> *>(data);
+	TeeBranch *self = job->branch;
+	if (!self)
+		return G_SOURCE_REMOVE;
+	for (auto &[tee, pad] : self->teePads_)
+		gst_element_release_request_pad(tee, pad);
+	gst_element_set_state(self->bin_, GST_STATE_NULL);
+	if (GST_OBJECT_PARENT(self->bin_))
+		gst_bin_remove(GST_BIN(self->pipeline_), self->bin_);
+	auto done = std::move(job->done);
+	done(); /* may delete self */
+	return G_SOURCE_REMOVE;
+}
+
+/* Any thread: one more pad is unlinked (or the caller is done); the last one hands over. */
+void TeeBranch::arrive(const std::shared_ptr<Detach> &job)
+{
+	if (--job->remaining == 0)
+		g_main_context_invoke_full(job->context, G_PRIORITY_DEFAULT, finishDetach,
+					   new std::shared_ptr<Detach>(job), deleteJob);
+}
+
+/* Streaming thread, or the caller's when the pad is idle already. */
+GstPadProbeReturn TeeBranch::onIdle(GstPad *teePad, GstPadProbeInfo *, gpointer data)
+{
+	auto &job = *static_cast<std::shared_ptr<Detach> *>(data);
+	if (GstPad *peer = gst_pad_get_peer(teePad)) {
+		gst_pad_unlink(teePad, peer);
+		gst_object_unref(peer);
+	}
+	arrive(job);
+	return GST_PAD_PROBE_REMOVE;
+}
+
+namespace {
+
+void deleteJob(gpointer data)
+{
+	delete static_cast<std::shared_ptr<TeeBranch::Detach> *>(data);
+}
+
+} /* namespace */
+
+void TeeBranch::detach(std::function<void()> done)
+{
+	if (startTimer_) {
+		g_source_remove(startTimer_);
+		startTimer_ = 0;
+	}
+	detach_ = std::make_shared<Detach>();
+	detach_->branch = this;
+	detach_->context = g_main_context_ref_thread_default();
+	detach_->done = std::move(done);
+	detach_->remaining = static_cast<int>(teePads_.size()) + 1;
+	for (auto &[tee, pad] : teePads_)
+		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_IDLE, onIdle,
+				  new std::shared_ptr<Detach>(detach_), deleteJob);
+	arrive(detach_);
+}
+
+} /* namespace sluice */
