@@ -13,7 +13,19 @@ packages=(
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
 	ffmpeg time
+	# the browser test: Debian's Chromium, driven by playwright-core from npm
+	chromium
 )
+
+# Node.js may come from elsewhere (NodeSource ships npm inside its nodejs package, which
+# conflicts with Debian's npm): Debian's packages only for a command that is missing. The browser
+# test needs node 20 or newer (playwright-core) and skips on older ones.
+if ! command -v node >/dev/null; then
+	packages+=(nodejs)
+fi
+if ! command -v npm >/dev/null; then
+	packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
