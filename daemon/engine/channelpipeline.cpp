@@ -307,6 +307,11 @@ void ChannelPipeline::handleElementMessage(GstMessage *message)
 	} else if (gst_structure_has_name(s, "smartsrc-source-switched")) {
 		if (const char *reason = gst_structure_get_string(s, "reason"))
 			lastError_ = reason;
+		/* HLS-TS players see the switch as #EXT-X-DISCONTINUITY. Bytes of the old source
+		 * still queued on the bridge may open the next segment: the demuxer plays through
+		 * the tables and clock that change inside it. */
+		if (segmenter_)
+			segmenter_->reset();
 	}
 }
 
@@ -406,8 +411,10 @@ void ChannelPipeline::settle(ChannelState state, std::string error)
 		g_warning("channel %" G_GUINT64_FORMAT ": failed: %s",
 			  static_cast<guint64>(source_.channelId), lastError_.c_str());
 	/* Continuous clients end with the channel: their players reconnect and get a 503. */
-	if (state == ChannelState::Failed)
+	if (state == ChannelState::Failed) {
 		fanout_.reset();
+		answerHlsTs(lastError_);
+	}
 	std::vector<SettledCallback> waiters;
 	waiters.swap(waiters_);
 	for (SettledCallback &callback : waiters)

@@ -24,6 +24,7 @@
 #include "teebranch.h"
 #include "transcodebranch.h"
 #include "tsfanout.h"
+#include "tssegmenter.h"
 
 namespace sluice {
 
@@ -63,7 +64,9 @@ std::string_view toString(ChannelState state); /* "starting", "running", "failed
  *                  │
  *                  └─ raw (an MPEG-TS source) ─► queue ─► fakesink ─┐ handoff: bytes to the
  *   each tee, from the first TS client of a non-TS source:        ├─► main context, into
- *     ─► queue ─► [h264parse|h265parse] ─► mpegtsmux ─► fakesink ─┘   the TsFanout
+ *     ─► queue ─► [h264parse|h265parse] ─► mpegtsmux ─► fakesink ─┘   the TsFanout and,
+ *                                                                     from the first legacy
+ *                                                                     HLS client, TsSegmenter
  *   each tee, per transcoded variant, from its first client (TeeBranch):
  *     ─► [bin: TranscodeBranch (decode, scale, encode, cmafsink)]
  *
@@ -108,6 +111,17 @@ public:
 	 */
 	bool addTsClient(SoupServerMessage *msg, bool passthrough, std::string &error);
 	size_t tsClients() const { return fanout_ ? fanout_->clientCount() : 0; }
+	/*
+	 * HLS v3 with MPEG-TS segments (legacy clients): starts the TS path as a .ts client does
+	 * (the source's own bytes, or the mpegtsmux branch) and a TsSegmenter on it, then runs
+	 * callback once it has finished a segment (error empty), or with the reason it will not:
+	 * no TS can be made, the channel failed or stopped, or startTimeoutMs passed. At once when
+	 * a segment is there. Call on a Running channel.
+	 */
+	using HlsTsCallback = std::function<void(ChannelPipeline &, const std::string &error)>;
+	void whenHlsTsReady(HlsTsCallback callback);
+	/* The HLS-TS segments, from the first legacy client on; null before. */
+	const TsSegmenter *segmenter() const { return segmenter_.get(); }
 	/* Whether the source's own TS bytes are available (smartsrc classified it raw). */
 	bool hasRawTs() const { return rawTs_; }
 
@@ -163,6 +177,8 @@ private:
 	GstElement *tsHandoffSink(bool raw);
 	static void onTsHandoff(GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer data);
 	static gboolean drainTs(gpointer data);
+	static gboolean onHlsTsTimeout(gpointer data);
+	void answerHlsTs(const std::string &error);
 	void handleElementMessage(GstMessage *message);
 	void onClassified(const GstStructure *s);
 	void maybeRunning();
@@ -210,6 +226,10 @@ private:
 	std::unique_ptr<TsFanout> fanout_; /* from the first TS client on */
 	bool rawTs_ = false; /* classified raw: the fan-out takes the raw pad's bytes */
 	bool muxBuilt_ = false;
+	/* HLS v3: the same bytes cut into segments, from the first legacy HLS client on. */
+	std::unique_ptr<TsSegmenter> segmenter_;
+	std::vector<HlsTsCallback> hlsTsWaiters_; /* until the first segment */
+	guint hlsTsTimer_ = 0;
 
 	/* Main thread: branches by name, and those being taken out (kept until detached). */
 	std::map<std::string, std::unique_ptr<TeeBranch>> branches_;

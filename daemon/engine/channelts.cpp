@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * A channel's continuous MPEG-TS: smartsrc's raw bytes or a mpegtsmux branch into a TsFanout.
+ * A channel's MPEG-TS: smartsrc's raw bytes or a mpegtsmux branch into a TsFanout (continuous
+ * .ts clients) and a TsSegmenter (HLS v3 for legacy clients).
  */
 
 #include <cstring>
@@ -45,6 +46,8 @@ void ChannelPipeline::stopTs()
 {
 	tsBridge_->owner = nullptr;
 	fanout_.reset();
+	answerHlsTs("the channel was stopped");
+	segmenter_.reset();
 }
 
 /* A fakesink that hands every buffer to the bridge: raw tells which feed it is. */
@@ -95,10 +98,16 @@ gboolean ChannelPipeline::drainTs(gpointer data)
 	}
 	ChannelPipeline *owner = bridge->owner;
 	for (auto &[raw, bytes] : chunks) {
-		if (owner && owner->fanout_ && raw == owner->rawTs_)
-			owner->fanout_->push(bytes);
+		if (owner && raw == owner->rawTs_) {
+			if (owner->fanout_)
+				owner->fanout_->push(bytes);
+			if (owner->segmenter_)
+				owner->segmenter_->push(bytes);
+		}
 		g_bytes_unref(bytes);
 	}
+	if (owner && owner->segmenter_ && owner->segmenter_->finished() > 0)
+		owner->answerHlsTs({});
 	return G_SOURCE_REMOVE;
 }
 
@@ -230,6 +239,54 @@ bool ChannelPipeline::addTsClient(SoupServerMessage *msg, bool passthrough, std:
 	*id = fanout_->addClient(std::move(sink));
 	lastActivityUs_ = g_get_monotonic_time();
 	return true;
+}
+
+void ChannelPipeline::whenHlsTsReady(HlsTsCallback callback)
+{
+	lastActivityUs_ = g_get_monotonic_time();
+	std::string error;
+	if (state_ != ChannelState::Running) {
+		error = lastError_.empty() ? "the channel is not running" : lastError_;
+		return callback(*this, error);
+	}
+	if (!rawTs_ && !ensureMuxBranch(error))
+		return callback(*this, error);
+	if (!segmenter_) {
+		TsSegmenter::Options options;
+		options.targetDurationS = options_.segmentDurationS;
+		options.windowSize = options_.windowSize;
+		segmenter_ = std::make_unique<TsSegmenter>(options);
+		g_info("channel %" G_GUINT64_FORMAT ": HLS with MPEG-TS segments started",
+		       static_cast<guint64>(source_.channelId));
+	}
+	if (segmenter_->finished() > 0)
+		return callback(*this, {});
+	hlsTsWaiters_.push_back(std::move(callback));
+	if (!hlsTsTimer_)
+		hlsTsTimer_ = g_timeout_add(options_.startTimeoutMs, onHlsTsTimeout, this);
+}
+
+gboolean ChannelPipeline::onHlsTsTimeout(gpointer data)
+{
+	auto *self = static_cast<ChannelPipeline *>(data);
+	self->hlsTsTimer_ = 0;
+	self->answerHlsTs("no MPEG-TS segment from \"" + self->source_.uri + "\" within "
+			  + std::to_string(self->options_.startTimeoutMs / 1000.0).substr(0, 4)
+			  + " s");
+	return G_SOURCE_REMOVE;
+}
+
+/* Answers the legacy HLS clients waiting for the first segment. */
+void ChannelPipeline::answerHlsTs(const std::string &error)
+{
+	if (hlsTsTimer_) {
+		g_source_remove(hlsTsTimer_);
+		hlsTsTimer_ = 0;
+	}
+	std::vector<HlsTsCallback> waiters;
+	waiters.swap(hlsTsWaiters_);
+	for (HlsTsCallback &callback : waiters)
+		callback(*this, error);
 }
 
 } /* namespace sluice */

@@ -16,10 +16,12 @@
 
 #include "channelmanager.h"
 #include "context.h"
+#include "dash.h"
 #include "decisions.h"
 #include "m3u.h"
 #include "manifests.h"
 #include "soupbody.h"
+#include "tssegmenter.h"
 
 namespace sluice {
 
@@ -147,8 +149,10 @@ Response unavailable(const ChannelPipeline &channel)
 	return response;
 }
 
-/* 501 for a continuous-TS client of a profile that needs a transcode: variants are fMP4. */
-Response transcodeNotAvailable(const Profile &profile, const DeliveryDecision &delivery)
+/* 501 for an MPEG-TS client (continuous or HLS v3) of a profile that needs a transcode:
+ * variants are fMP4. */
+Response transcodeNotAvailable(const Profile &profile, const DeliveryDecision &delivery,
+			       std::string_view servedAs = "continuous .ts")
 {
 	std::string why;
 	for (const std::string &reason : delivery.reasons)
@@ -158,7 +162,8 @@ Response transcodeNotAvailable(const Profile &profile, const DeliveryDecision &d
 		 "transcode_not_available",
 		 "profile " + profile.name + " needs a transcode (" + why
 			 + "); transcoded variants are served as HLS fMP4 (.m3u8) and DASH (.mpd), "
-			   "not as continuous .ts",
+			   "not as "
+			 + std::string(servedAs),
 		 {}});
 	streamHeaders(response, "transcode", "");
 	return response;
@@ -205,8 +210,9 @@ std::optional<Response> resourceResponse(ServerContext &context, const ExchangeP
 	SoupMessageBody *body = soup_server_message_get_response_body(ex->message());
 	if (isManifestName(servedAs)) {
 		std::string text = bufferListText(list);
-		if (servedAs.ends_with(".mpd") && !prefix.empty())
-			text = addMpdBaseUrl(text, prefix);
+		if (servedAs.ends_with(".mpd"))
+			text = restampUtcTiming(prefix.empty() ? text : addMpdBaseUrl(text, prefix),
+						g_get_real_time() / 1000);
 		else if (servedAs == "master.m3u8" || !prefix.empty())
 			text = rewriteMultivariant(text, prefix);
 		bytes = text.size();
@@ -241,8 +247,9 @@ std::optional<Response> variantResponse(ServerContext &context, const ExchangePt
 	SoupMessageBody *body = soup_server_message_get_response_body(ex->message());
 	if (isManifestName(name)) {
 		std::string text = bufferListText(list);
-		if (name.ends_with(".mpd") && !prefix.empty())
-			text = addMpdBaseUrl(text, prefix);
+		if (name.ends_with(".mpd"))
+			text = restampUtcTiming(prefix.empty() ? text : addMpdBaseUrl(text, prefix),
+						g_get_real_time() / 1000);
 		else if (name == "master.m3u8" || !prefix.empty())
 			text = rewriteMultivariant(text, prefix);
 		bytes = text.size();
@@ -299,6 +306,75 @@ void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &pr
 		streamHeaders(response, mode, "mpegts");
 		ex->respond(response);
 	});
+}
+
+/*
+ * HLS v3 with MPEG-TS segments (legacy clients, mpegts profiles): the channel's TS (the
+ * source's own bytes, or muxed) cut by its TsSegmenter. The first request waits for the first
+ * segment; the segments are {channel}/ts-<n>.ts.
+ */
+void serveHlsTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &profile,
+		const ClientFormat &client, const std::string &channelDir)
+{
+	pipeline.whenSettled([ex, profile, client, channelDir](ChannelPipeline &running) {
+		if (running.state() == ChannelState::Failed)
+			return ex->respond(unavailable(running));
+		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, profile);
+		if (delivery.mode == DeliveryMode::Transcode)
+			return ex->respond(transcodeNotAvailable(profile, delivery,
+								 "HLS with MPEG-TS segments"));
+		running.whenHlsTsReady([ex, channelDir](ChannelPipeline &ready,
+							const std::string &error) {
+			if (!error.empty()) {
+				Response response
+					= errorResponse({503, "source_unavailable", error, {}});
+				response.header("Retry-After", kRetryAfterS);
+				streamHeaders(response, "", "mpegts");
+				return ex->respond(response);
+			}
+			const char *mode = ready.hasRawTs() ? "passthrough" : "repackage";
+			ready.setDecision(mode);
+			Response response;
+			response.contentType = "application/vnd.apple.mpegurl";
+			response.body = ready.segmenter()->playlist(channelDir + "/");
+			response.header("Cache-Control", "no-cache");
+			streamHeaders(response, mode, "mpegts");
+			if (ex->method() == "GET")
+				ready.addBytesOut(response.body.size());
+			ex->respond(response);
+		});
+	});
+}
+
+/* /live/{proxy}/{channel}/ts-<n>.ts: a segment of the channel's HLS v3, appended uncopied. */
+void serveTsSegment(ServerContext &context, const ExchangePtr &ex, const Channel &channel,
+		    uint64_t sequence)
+{
+	ChannelPipeline *pipeline = context.engine ? context.engine->find(channel.id) : nullptr;
+	const TsSegmenter *segmenter = pipeline ? pipeline->segmenter() : nullptr;
+	const TsSegmenter::Segment *segment = segmenter ? segmenter->segment(sequence) : nullptr;
+	if (!segment) {
+		Response missing = errorResponse(
+			{404,
+			 "not_found",
+			 "no such segment: ts-" + std::to_string(sequence)
+				 + ".ts (it left the window, or the channel is not running)",
+			 {}});
+		streamHeaders(missing, "", "");
+		return ex->respond(missing);
+	}
+	pipeline->noteRequest(clientKey(*ex));
+	SoupMessageBody *body = soup_server_message_get_response_body(ex->message());
+	for (GBytes *part : segment->parts)
+		soup_message_body_append_bytes(body, part);
+	Response response;
+	response.header("Content-Type", "video/MP2T");
+	response.header("Cache-Control", segmentMaxAge(context));
+	response.header("Accept-Ranges", "bytes");
+	streamHeaders(response, pipeline->decision(), "mpegts");
+	if (ex->method() == "GET")
+		pipeline->addBytesOut(segment->bytes);
+	ex->respond(response);
 }
 
 /*
@@ -381,18 +457,6 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 		streamHeaders(response, "", toString(container.container));
 		return ex->respond(response);
 	}
-	if (format == DeliveryFormat::HlsTs) {
-		Response response = errorResponse(
-			{501,
-			 "not_implemented",
-			 "HLS with MPEG-TS segments (legacy clients, mpegts profiles) is not in "
-			 "this "
-			 "release; .ts, .mpd and .m3u8?format=fmp4 serve this channel, a proxy in "
-			 "direct mode serves the source",
-			 {}});
-		streamHeaders(response, "", toString(container.container));
-		return ex->respond(response);
-	}
 	if (!context.engine)
 		return ex->respond(errorResponse(
 			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
@@ -401,6 +465,8 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 	pipeline.noteRequest(clientKey(*ex));
 	if (format == DeliveryFormat::TsContinuous)
 		return serveTs(ex, pipeline, *profile, container.client);
+	if (format == DeliveryFormat::HlsTs)
+		return serveHlsTs(ex, pipeline, *profile, container.client, channelDir);
 	const bool dash = format == DeliveryFormat::Dash;
 	Profile chosen = *profile;
 	/* Answered once the channel runs (the first segment of every track) or failed. */
@@ -425,6 +491,8 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel &channel,
 		   const std::string &name)
 {
+	if (std::optional<uint64_t> sequence = TsSegmenter::parseSegmentName(name))
+		return serveTsSegment(context, ex, channel, *sequence);
 	if (!isResourceName(name) || resourceContentType(name).empty())
 		return ex->respond(
 			errorResponse({404, "not_found", "no such resource: " + name, {}}));

@@ -336,4 +336,25 @@ std::string renderMpd(const SegmentWindow &window, int64_t nowMs)
 	return out;
 }
 
+std::string restampUtcTiming(std::string_view mpd, int64_t nowMs)
+{
+	std::string text(mpd);
+	const size_t scheme = text.find("\"urn:mpeg:dash:utc:direct:2014\"");
+	if (scheme == std::string::npos)
+		return text;
+	const size_t tagStart = text.rfind("<UTCTiming", scheme);
+	const size_t tagEnd = text.find('>', scheme);
+	if (tagStart == std::string::npos || tagEnd == std::string::npos)
+		return text;
+	const size_t value = text.find("value=\"", tagStart);
+	if (value == std::string::npos || value > tagEnd)
+		return text;
+	const size_t begin = value + sizeof("value=\"") - 1;
+	const size_t end = text.find('"', begin);
+	if (end == std::string::npos || end > tagEnd)
+		return text;
+	text.replace(begin, end - begin, formatUtcTime(nowMs));
+	return text;
+}
+
 } /* namespace sluice */

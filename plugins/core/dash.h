@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "segmentwindow.h"
 
@@ -25,5 +26,13 @@ namespace sluice {
  * recognises it.
  */
 std::string renderMpd(const SegmentWindow &window, int64_t nowMs);
+
+/*
+ * The MPD with the value of its urn:mpeg:dash:utc:direct:2014 UTCTiming set to nowMs (Unix
+ * ms). An MPD held in memory and served later must give the time it is served, not the time
+ * it was written, or clients that sync their clock to it (dash.js) run behind. Unchanged
+ * when there is no such element.
+ */
+std::string restampUtcTiming(std::string_view mpd, int64_t nowMs);
 
 } /* namespace sluice */

@@ -127,3 +127,20 @@ TEST(Dash, LateTrackIsOnlyInPeriodsWhereItHasSegments)
 	ASSERT_NE(p1, std::string::npos);
 	EXPECT_EQ(mpd.find("contentType=\"audio\""), mpd.find("contentType=\"audio\"", p1));
 }
+
+/* An MPD served from memory tells the time it is served at. */
+TEST(Dash, UtcTimingIsRestampedWhenServed)
+{
+	const std::string mpd = "<MPD type=\"dynamic\">\n  <Period id=\"p0\"/>\n"
+				"  <UTCTiming schemeIdUri=\"urn:mpeg:dash:utc:direct:2014\" "
+				"value=\"2026-11-21T09:40:35.198Z\"/>\n</MPD>\n";
+	const std::string served = restampUtcTiming(mpd, 1795254037500); /* 09:40:37.500 */
+	EXPECT_NE(served.find("value=\"2026-11-21T09:40:37.500Z\""), std::string::npos) << served;
+	EXPECT_EQ(served.size(), mpd.size());
+
+	const std::string vod = "<MPD type=\"static\"><Period id=\"p0\"/></MPD>";
+	EXPECT_EQ(restampUtcTiming(vod, 1795254037500), vod);
+	const std::string broken
+		= "<MPD><UTCTiming schemeIdUri=\"urn:mpeg:dash:utc:direct:2014\" value=\"";
+	EXPECT_EQ(restampUtcTiming(broken, 0), broken);
+}
