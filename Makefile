@@ -40,9 +40,13 @@ $(BROWSER_PLAYERS): tests/browser/package-lock.json | deps
 test: build $(BROWSER_PLAYERS)
 	meson test -C $(BUILD) $(MESON_TEST_ARGS)
 
-# Long-running benchmarks, not part of `make test`.
+# Long-running benchmarks, not part of `make test`: repackaging a file (cmafsink against
+# ffmpeg and mp4mux), then the live engine (cold start, .ts join, fan-out against nginx, CPU
+# per channel against ffmpeg).
 bench: build
+	@./scripts/install-deps.sh --bench
 	./tests/bench/repackage.sh $(BUILD)
+	./tests/bench/engine.sh $(BUILD)
 
 # gst-inspect-1.0 against the build tree, e.g. `make inspect ELEMENT=cmafsink`.
 ELEMENT ?= cmafsink

@@ -17,6 +17,12 @@ packages=(
 	chromium
 )
 
+# `install-deps.sh --bench` (make bench) adds the live engine benchmark's load generator and
+# reference static server; nginx is run by the benchmark itself on a loopback port.
+if [ "${1:-}" = "--bench" ]; then
+	packages+=(wrk nginx curl)
+fi
+
 # Node.js may come from elsewhere (NodeSource ships npm inside its nodejs package, which
 # conflicts with Debian's npm): Debian's packages only for a command that is missing. The browser
 # test needs node 20 or newer (playwright-core) and skips on older ones.
@@ -46,3 +52,9 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# Debian starts nginx's system service on installation; the benchmark runs its own nginx on a
+# loopback port, so a service that this script just installed is stopped and left disabled.
+if [[ " ${missing[*]} " == *" nginx "* ]] && [ -d /run/systemd/system ]; then
+	$sudo systemctl disable --now nginx.service >/dev/null 2>&1 || true
+fi
