@@ -5,6 +5,9 @@
  * /healthz, /metrics (Prometheus text format 0.0.4) and the OpenAPI document.
  */
 
+#include <map>
+
+#include "channelmanager.h"
 #include "context.h"
 #include "resources.h"
 
@@ -31,6 +34,44 @@ void gauge(std::string &out, const char *name, const char *help, const StoreResu
 	out += std::string(name) + " " + (list ? std::to_string(list->size()) : "NaN") + "\n";
 }
 
+/* The running channels, as GET /api/v1/sessions shows them, for Prometheus. */
+std::string engineMetrics(ChannelManager &engine)
+{
+	std::map<std::string_view, int> byState = {{"starting", 0}, {"running", 0}, {"failed", 0}};
+	std::string clients, bytes, segments, branches;
+	const int64_t windowUs = int64_t(engine.options().clientIdleTimeoutS) * G_USEC_PER_SEC;
+	for (ChannelPipeline *channel : engine.channels()) {
+		byState[toString(channel->state())]++;
+		const std::string label
+			= "{channel=\"" + std::to_string(channel->source().channelId) + "\"} ";
+		clients += "sluice_channel_clients" + label
+			+ std::to_string(channel->activeClients(windowUs)) + "\n";
+		bytes += "sluice_channel_bytes_out_total" + label
+			+ std::to_string(channel->bytesOut()) + "\n";
+		segments += "sluice_channel_segments_total" + label
+			+ std::to_string(channel->segments()) + "\n";
+		branches += "sluice_channel_variants" + label
+			+ std::to_string(channel->branchNames().size()) + "\n";
+	}
+	std::string out;
+	out += "# HELP sluice_engine_channels Channel pipelines, by state.\n";
+	out += "# TYPE sluice_engine_channels gauge\n";
+	for (const auto &[state, count] : byState)
+		out += "sluice_engine_channels{state=\"" + std::string(state) + "\"} "
+			+ std::to_string(count) + "\n";
+	out += "# HELP sluice_channel_clients Players of a running channel seen within "
+	       "client_idle_timeout, .ts viewers included.\n";
+	out += "# TYPE sluice_channel_clients gauge\n" + clients;
+	out += "# HELP sluice_channel_bytes_out_total Bytes of playlists, segments and TS sent "
+	       "for a channel since its pipeline started.\n";
+	out += "# TYPE sluice_channel_bytes_out_total counter\n" + bytes;
+	out += "# HELP sluice_channel_segments_total Segments a channel's pipeline has cut.\n";
+	out += "# TYPE sluice_channel_segments_total counter\n" + segments;
+	out += "# HELP sluice_channel_variants Transcoded variants a channel runs.\n";
+	out += "# TYPE sluice_channel_variants gauge\n" + branches;
+	return out;
+}
+
 Response metrics(ServerContext &context)
 {
 	std::string out;
@@ -48,6 +89,8 @@ Response metrics(ServerContext &context)
 	gauge(out, "sluice_channels", "Channels.", store.listChannels());
 	gauge(out, "sluice_proxies", "Proxies.", store.listProxies());
 	gauge(out, "sluice_profiles", "Relay profiles.", store.listProfiles());
+	if (context.engine)
+		out += engineMetrics(*context.engine);
 	out += context.metrics->render();
 
 	Response response;

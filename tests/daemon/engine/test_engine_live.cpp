@@ -186,6 +186,17 @@ TEST_F(EngineLive, HlsAndDashFromOneColdChannel)
 	EXPECT_GE(sessions.num("$[0].segments"), 2);
 	EXPECT_GE(sessions.num("$[0].clients"), 1);
 
+	/* The same, for Prometheus. */
+	const std::string metrics = http_.get(url("/metrics")).body;
+	EXPECT_NE(metrics.find("sluice_engine_channels{state=\"running\"} 1\n"), std::string::npos)
+		<< metrics;
+	const std::string segments = "sluice_channel_segments_total{channel=\"" + testId_ + "\"} ";
+	const size_t segmentsAt = metrics.find(segments);
+	ASSERT_NE(segmentsAt, std::string::npos) << metrics;
+	EXPECT_GE(std::stoll(metrics.substr(segmentsAt + segments.size())), 2);
+	EXPECT_NE(metrics.find("sluice_channel_bytes_out_total{channel=\"" + testId_ + "\"} "),
+		  std::string::npos);
+
 	/* The multivariant playlist points into the channel's directory; so does the MPD. */
 	EXPECT_NE(master.find("#EXT-X-VERSION:7"), std::string::npos) << master;
 	EXPECT_NE(master.find("\n" + testId_ + "/video_0.m3u8"), std::string::npos) << master;
