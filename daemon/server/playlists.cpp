@@ -193,19 +193,15 @@ std::string segmentMaxAge(const ServerContext &context)
 }
 
 /*
- * A manifest or segment from cmafsink's memory into the response: manifests are rewritten
- * (prefix: the channel's directory relative to where the manifest is served), segments are
- * appended without a copy. nullopt when cmafsink has no such resource.
+ * A manifest or segment held by a cmafsink (list, consumed) into the response: manifests are
+ * rewritten (prefix: the channel's directory relative to where the manifest is served),
+ * segments are appended without a copy.
  */
-std::optional<Response> resourceResponse(ServerContext &context, const ExchangePtr &ex,
-					 ChannelPipeline &channel, const std::string &name,
-					 const std::string &servedAs, const std::string &prefix)
+Response cmafResponse(ServerContext &context, const ExchangePtr &ex, ChannelPipeline &channel,
+		      GstBufferList *list, const std::string &servedAs, const std::string &prefix,
+		      const std::string &decision)
 {
-	GstBufferList *list = channel.resource(name);
-	if (!list)
-		return std::nullopt;
 	Response response;
-	const std::string type(resourceContentType(servedAs));
 	uint64_t bytes = 0;
 	SoupMessageBody *body = soup_server_message_get_response_body(ex->message());
 	if (isManifestName(servedAs)) {
@@ -225,47 +221,34 @@ std::optional<Response> resourceResponse(ServerContext &context, const ExchangeP
 	}
 	gst_buffer_list_unref(list);
 	/* Content-Type as a header: the body is set above, not by the router. */
-	response.header("Content-Type", type);
-	streamHeaders(response, channel.decision(), "fmp4");
+	response.header("Content-Type", std::string(resourceContentType(servedAs)));
+	streamHeaders(response, decision, "fmp4");
 	if (ex->method() == "GET")
 		channel.addBytesOut(bytes);
 	return response;
 }
 
-/* A transcoded variant's resource, like resourceResponse but from the variant's cmafsink. */
+/* The channel's own resource; nullopt when its cmafsink has no such resource. */
+std::optional<Response> resourceResponse(ServerContext &context, const ExchangePtr &ex,
+					 ChannelPipeline &channel, const std::string &name,
+					 const std::string &servedAs, const std::string &prefix)
+{
+	GstBufferList *list = channel.resource(name);
+	if (!list)
+		return std::nullopt;
+	return cmafResponse(context, ex, channel, list, servedAs, prefix, channel.decision());
+}
+
+/* A transcoded variant's resource, from the variant's cmafsink. */
 std::optional<Response> variantResponse(ServerContext &context, const ExchangePtr &ex,
 					ChannelPipeline &channel, TeeBranch &branch,
 					const std::string &name, const std::string &prefix)
 {
 	branch.touch();
-	auto &variant = static_cast<TranscodeBranch &>(branch);
-	GstBufferList *list = variant.resource(name);
+	GstBufferList *list = static_cast<TranscodeBranch &>(branch).resource(name);
 	if (!list)
 		return std::nullopt;
-	Response response;
-	uint64_t bytes = 0;
-	SoupMessageBody *body = soup_server_message_get_response_body(ex->message());
-	if (isManifestName(name)) {
-		std::string text = bufferListText(list);
-		if (name.ends_with(".mpd"))
-			text = restampUtcTiming(prefix.empty() ? text : addMpdBaseUrl(text, prefix),
-						g_get_real_time() / 1000);
-		else if (name == "master.m3u8" || !prefix.empty())
-			text = rewriteMultivariant(text, prefix);
-		bytes = text.size();
-		soup_message_body_append(body, SOUP_MEMORY_COPY, text.data(), text.size());
-		response.header("Cache-Control", "no-cache");
-	} else {
-		bytes = appendBufferList(body, list);
-		response.header("Cache-Control", segmentMaxAge(context));
-		response.header("Accept-Ranges", "bytes");
-	}
-	gst_buffer_list_unref(list);
-	response.header("Content-Type", std::string(resourceContentType(name)));
-	streamHeaders(response, "transcode", "fmp4");
-	if (ex->method() == "GET")
-		channel.addBytesOut(bytes);
-	return response;
+	return cmafResponse(context, ex, channel, list, name, prefix, "transcode");
 }
 
 /*

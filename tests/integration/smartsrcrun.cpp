@@ -141,6 +141,36 @@ Classification run(const std::string &uri, unsigned timeoutSeconds,
 	return result;
 }
 
+SwitchRun playThroughSwitches(GstElement *pipeline, unsigned switches, unsigned timeoutSeconds)
+{
+	SwitchRun run;
+	gst_element_set_state(pipeline, GST_STATE_PLAYING);
+	GstBus *bus = gst_element_get_bus(pipeline);
+	const gint64 deadline = g_get_monotonic_time() + timeoutSeconds * G_USEC_PER_SEC;
+	while (!run.eos && run.failure.empty() && g_get_monotonic_time() < deadline) {
+		GstMessage *msg = gst_bus_timed_pop(bus, 100 * GST_MSECOND);
+		if (!msg)
+			continue;
+		const GstStructure *s = gst_message_get_structure(msg);
+		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
+			GError *e = nullptr;
+			gst_message_parse_error(msg, &e, nullptr);
+			run.failure = e->message;
+			g_error_free(e);
+		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
+			run.eos = true;
+		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && s
+			   && gst_structure_has_name(s, "smartsrc-source-switched")
+			   && ++run.switches == switches) {
+			gst_element_send_event(pipeline, gst_event_new_eos());
+		}
+		gst_message_unref(msg);
+	}
+	gst_element_set_state(pipeline, GST_STATE_NULL);
+	gst_object_unref(bus);
+	return run;
+}
+
 bool produce(const std::string &description, std::string &error)
 {
 	ProducerResult r = runProducer(description, 120);

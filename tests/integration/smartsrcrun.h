@@ -58,6 +58,18 @@ Classification parse(const GstStructure *s);
 Classification run(const std::string &uri, unsigned timeoutSeconds = 30,
 		   const std::function<void(GstElement *)> &configure = {});
 
+struct SwitchRun {
+	bool eos = false;
+	unsigned switches = 0; /* smartsrc-source-switched messages seen */
+	std::string failure; /* the ERROR message, if any */
+};
+
+/*
+ * Plays pipeline until smartsrc has switched sources `switches` times, then sends EOS and
+ * waits for it (or an error, or the timeout); leaves the pipeline in NULL.
+ */
+SwitchRun playThroughSwitches(GstElement *pipeline, unsigned switches, unsigned timeoutSeconds);
+
 /* Runs a producer pipeline to EOS; false with its error otherwise. */
 bool produce(const std::string &description, std::string &error);
 

@@ -265,38 +265,10 @@ TEST_F(SmartSrcServedTest, ReconnectKeepsTimestampsGrowingThroughCmafsink)
 	g_autoptr(GError) error = nullptr;
 	GstElement *pipeline = gst_parse_launch(description.c_str(), &error);
 	ASSERT_NE(pipeline, nullptr) << error->message;
-	gst_element_set_state(pipeline, GST_STATE_PLAYING);
-
-	GstBus *bus = gst_element_get_bus(pipeline);
-	unsigned switches = 0;
-	bool eos = false;
-	std::string failure;
-	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-	while (!eos && failure.empty() && g_get_monotonic_time() < deadline) {
-		GstMessage *msg = gst_bus_timed_pop(bus, 100 * GST_MSECOND);
-		if (!msg)
-			continue;
-		const GstStructure *s = gst_message_get_structure(msg);
-		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-			GError *e = nullptr;
-			gst_message_parse_error(msg, &e, nullptr);
-			failure = e->message;
-			g_error_free(e);
-		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
-			eos = true;
-		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && s
-			   && gst_structure_has_name(s, "smartsrc-source-switched")
-			   && ++switches == 2) {
-			/* Three plays of the 3 s source: enough. */
-			gst_element_send_event(pipeline, gst_event_new_eos());
-		}
-		gst_message_unref(msg);
-	}
-	gst_element_set_state(pipeline, GST_STATE_NULL);
-	gst_object_unref(bus);
+	SwitchRun run = playThroughSwitches(pipeline, 2, 30);
 	gst_object_unref(pipeline);
-	ASSERT_TRUE(failure.empty()) << failure;
-	ASSERT_TRUE(eos) << "no EOS after " << switches << " switches";
+	ASSERT_TRUE(run.failure.empty()) << run.failure;
+	ASSERT_TRUE(run.eos) << "no EOS after " << run.switches << " switches";
 
 	ProcessResult r = runProcess(ffprobeCommand(out.file("master.m3u8")), 60);
 	std::vector<std::string> problems;

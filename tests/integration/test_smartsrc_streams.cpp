@@ -620,37 +620,10 @@ TEST_F(SmartSrcStreamsTest, FailoverThroughCmafsinkPlaysInRealClients)
 		EXPECT_EQ(gst_value_array_get_size(&value), 1u) << backups;
 		g_value_unset(&value);
 	}
-	gst_element_set_state(pipeline, GST_STATE_PLAYING);
-	GstBus *bus = gst_element_get_bus(pipeline);
-	unsigned switches = 0;
-	bool eos = false;
-	std::string failure;
-	const gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
-	while (!eos && failure.empty() && g_get_monotonic_time() < deadline) {
-		GstMessage *msg = gst_bus_timed_pop(bus, 100 * GST_MSECOND);
-		if (!msg)
-			continue;
-		const GstStructure *st = gst_message_get_structure(msg);
-		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) {
-			GError *e = nullptr;
-			gst_message_parse_error(msg, &e, nullptr);
-			failure = e->message;
-			g_error_free(e);
-		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
-			eos = true;
-		} else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ELEMENT && st
-			   && gst_structure_has_name(st, "smartsrc-source-switched")
-			   && ++switches == 2) {
-			/* primary, backup, primary again: two discontinuities. */
-			gst_element_send_event(pipeline, gst_event_new_eos());
-		}
-		gst_message_unref(msg);
-	}
-	gst_element_set_state(pipeline, GST_STATE_NULL);
-	gst_object_unref(bus);
+	SwitchRun run = playThroughSwitches(pipeline, 2, 60);
 	gst_object_unref(pipeline);
-	ASSERT_TRUE(failure.empty()) << failure;
-	ASSERT_TRUE(eos) << "no EOS after " << switches << " switches";
+	ASSERT_TRUE(run.failure.empty()) << run.failure;
+	ASSERT_TRUE(run.eos) << "no EOS after " << run.switches << " switches";
 
 	const std::string playlist = readText(out.file("video_0.m3u8"));
 	EXPECT_GE(std::count(playlist.begin(), playlist.end(), '\n'), 10);
