@@ -58,6 +58,24 @@ ChannelPipeline &ChannelManager::acquire(const ChannelSource &source)
 	return *slot;
 }
 
+std::vector<ChannelPipeline *> ChannelManager::busyWith(const ChannelSource &source)
+{
+	std::vector<ChannelPipeline *> playing;
+	if (!source.sourceId || !source.maxStreams)
+		return playing;
+	ChannelPipeline *own = find(source.channelId);
+	if (own && own->state() != ChannelState::Failed && own->source() == source)
+		return playing;
+	for (auto &[id, channel] : channels_) {
+		if (id != source.channelId && channel->source().sourceId == source.sourceId
+		    && channel->state() != ChannelState::Failed)
+			playing.push_back(channel.get());
+	}
+	if (playing.size() < source.maxStreams)
+		playing.clear();
+	return playing;
+}
+
 ChannelPipeline *ChannelManager::find(Id channelId)
 {
 	auto found = channels_.find(channelId);

@@ -48,6 +48,13 @@ public:
 	 * activity.
 	 */
 	ChannelPipeline &acquire(const ChannelSource &source);
+	/*
+	 * The channels that keep acquire(source) from starting a pipeline: empty when the channel
+	 * runs (starting or running) already, when its source has no limit (maxStreams 0, or a
+	 * channel added by hand), or when fewer than maxStreams other channels of its source
+	 * run; otherwise those channels. Checked right before acquire, on the main thread.
+	 */
+	std::vector<ChannelPipeline *> busyWith(const ChannelSource &source);
 	/* The channel's pipeline if there is one (running, starting or failed); no activity. */
 	ChannelPipeline *find(Id channelId);
 	/* Every channel, by id. */

@@ -17,6 +17,7 @@ ChannelSource channelSource(const Channel &channel, const std::string &sourceUse
 {
 	ChannelSource source;
 	source.channelId = channel.id;
+	source.sourceId = channel.sourceId;
 	const size_t bar = channel.streamUrl.rfind('|');
 	source.uri = channel.streamUrl.substr(0, bar);
 	source.userAgent = sourceUserAgent;

@@ -34,8 +34,17 @@ struct ChannelSource {
 	std::string uri; /* the stream URL without a Kodi "|..." suffix */
 	std::vector<std::string> backupUris;
 	std::string userAgent; /* empty: smartsrc's own */
+	Id sourceId = 0; /* 0: added by hand */
+	/* The source's concurrent channels allowed; 0 = unlimited. Not part of the identity: a
+	 * changed limit does not restart a running channel. */
+	uint32_t maxStreams = 0;
 
-	bool operator==(const ChannelSource &) const = default;
+	bool operator==(const ChannelSource &other) const
+	{
+		return channelId == other.channelId && uri == other.uri
+			&& backupUris == other.backupUris && userAgent == other.userAgent
+			&& sourceId == other.sourceId;
+	}
 };
 
 /* The channel's URL and User-Agent: a Kodi-style "|User-Agent=..." suffix is taken apart. */

@@ -177,11 +177,50 @@ std::string clientKey(const Exchange &ex)
 ChannelSource sourceOf(ServerContext &context, const Channel &channel)
 {
 	std::string userAgent;
+	uint32_t maxStreams = 0;
 	if (channel.sourceId) {
-		if (auto source = context.store->getSource(channel.sourceId))
+		if (auto source = context.store->getSource(channel.sourceId)) {
 			userAgent = source->userAgent;
+			maxStreams = source->maxStreams;
+		}
 	}
-	return channelSource(channel, userAgent);
+	ChannelSource source = channelSource(channel, userAgent);
+	source.maxStreams = maxStreams;
+	return source;
+}
+
+/* Seconds a client waits before asking again for a channel whose source is at its limit. */
+constexpr char kBusyRetryAfterS[] = "10";
+
+/*
+ * 503 source_busy when starting the channel would exceed its source's max_streams; nothing
+ * when it may be acquired. Main thread: nothing starts between this check and acquire.
+ */
+std::optional<Response> sourceBusy(ServerContext &context, const ChannelSource &source)
+{
+	std::vector<ChannelPipeline *> playing = context.engine->busyWith(source);
+	if (playing.empty())
+		return std::nullopt;
+	std::string sourceName = std::to_string(source.sourceId);
+	if (auto stored = context.store->getSource(source.sourceId))
+		sourceName = stored->name;
+	std::string names;
+	for (const ChannelPipeline *channel : playing) {
+		const Id id = channel->source().channelId;
+		auto stored = context.store->getChannel(id);
+		names += (names.empty() ? "" : ", ")
+			+ (stored ? stored->name : "channel " + std::to_string(id));
+	}
+	Response response = errorResponse(
+		{503,
+		 "source_busy",
+		 "source \"" + sourceName + "\" allows " + std::to_string(source.maxStreams)
+			 + " concurrent streams and " + std::to_string(playing.size())
+			 + " are playing: " + names,
+		 {}});
+	response.header("Retry-After", kBusyRetryAfterS);
+	streamHeaders(response, "", "");
+	return response;
 }
 
 /* The segment window's age: how long a segment name keeps its bytes (numbers restart with a
@@ -444,7 +483,10 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 		return ex->respond(errorResponse(
 			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
 
-	ChannelPipeline &pipeline = context.engine->acquire(sourceOf(context, channel));
+	const ChannelSource source = sourceOf(context, channel);
+	if (auto busy = sourceBusy(context, source))
+		return ex->respond(*busy);
+	ChannelPipeline &pipeline = context.engine->acquire(source);
 	pipeline.noteRequest(clientKey(*ex));
 	if (format == DeliveryFormat::TsContinuous)
 		return serveTs(ex, pipeline, *profile, container.client);
@@ -484,8 +526,12 @@ void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel 
 			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
 	ChannelPipeline *pipeline = context.engine->find(channel.id);
 	/* A player resuming after the channel stopped asks for a media playlist: start it. */
-	if (isManifestName(name))
-		pipeline = &context.engine->acquire(sourceOf(context, channel));
+	if (isManifestName(name)) {
+		const ChannelSource source = sourceOf(context, channel);
+		if (auto busy = sourceBusy(context, source))
+			return ex->respond(*busy);
+		pipeline = &context.engine->acquire(source);
+	}
 	if (!pipeline)
 		return ex->respond(
 			errorResponse({404,
