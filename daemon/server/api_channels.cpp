@@ -126,15 +126,7 @@ void addChannelRoutes(Router &router, ServerContext &context)
 							       "source_id"}));
 			}
 		}
-		auto channels = context.store->listChannels(sourceId);
-		if (!channels)
-			return ex->respond(errorResponse(apiError(channels.error())));
-		JsonOut out;
-		out.beginArray();
-		for (const Channel &channel : *channels)
-			writeChannel(out, channel);
-		out.endArray();
-		ex->respond(jsonResponse(200, out.text()));
+		ex->respond(listResponse(context.store->listChannels(sourceId), writeChannel));
 	});
 
 	router.add(

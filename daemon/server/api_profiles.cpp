@@ -106,17 +106,11 @@ std::optional<ApiError> readProfile(const std::string &body, const Profile &base
 void addProfileRoutes(Router &router, ServerContext &context)
 {
 	router.add("GET", "/api/v1/profiles", [&context](const ExchangePtr &ex) {
-		auto profiles = context.store->listProfiles();
-		if (!profiles)
-			return ex->respond(errorResponse(apiError(profiles.error())));
-		JsonOut out;
-		out.beginArray();
-		for (const Profile &profile : *profiles) {
-			writeProfile(out, profile);
-			out.endObject();
-		}
-		out.endArray();
-		ex->respond(jsonResponse(200, out.text()));
+		ex->respond(listResponse(context.store->listProfiles(),
+					 [](JsonOut &out, const Profile &profile) {
+						 writeProfile(out, profile);
+						 out.endObject();
+					 }));
 	});
 
 	router.add(

@@ -107,17 +107,11 @@ std::optional<ApiError> readProxy(const std::string &body, Proxy &proxy,
 void addProxyRoutes(Router &router, ServerContext &context)
 {
 	router.add("GET", "/api/v1/proxies", [&context](const ExchangePtr &ex) {
-		auto proxies = context.store->listProxies();
-		if (!proxies)
-			return ex->respond(errorResponse(apiError(proxies.error())));
-		JsonOut out;
-		out.beginArray();
-		for (const Proxy &proxy : *proxies) {
-			writeProxy(out, proxy);
-			out.endObject();
-		}
-		out.endArray();
-		ex->respond(jsonResponse(200, out.text()));
+		ex->respond(listResponse(context.store->listProxies(),
+					 [](JsonOut &out, const Proxy &proxy) {
+						 writeProxy(out, proxy);
+						 out.endObject();
+					 }));
 	});
 
 	router.add(

@@ -96,4 +96,21 @@ private:
 	JsonBuilder *builder_;
 };
 
+/*
+ * A listing: 200 with a JSON array of every item as write(out, item) writes it, or the
+ * store's error. write is given each item and the builder in turn; it writes one value.
+ */
+template <typename T, typename Write>
+Response listResponse(const StoreResult<std::vector<T>> &items, Write write)
+{
+	if (!items)
+		return errorResponse(apiError(items.error()));
+	JsonOut out;
+	out.beginArray();
+	for (const T &item : items.value())
+		write(out, item);
+	out.endArray();
+	return jsonResponse(200, out.text());
+}
+
 } /* namespace sluice */

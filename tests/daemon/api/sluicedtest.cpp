@@ -447,4 +447,28 @@ void FileServer::handle(SoupServer *, SoupServerMessage *message, const char *pa
 					 it->second.second.data(), it->second.second.size());
 }
 
+CommandRun runCommand(const std::vector<std::string> &argv)
+{
+	std::vector<const char *> args;
+	for (const std::string &arg : argv)
+		args.push_back(arg.c_str());
+	args.push_back(nullptr);
+	g_autoptr(GError) error = nullptr;
+	g_autoptr(GSubprocess) process = g_subprocess_newv(
+		args.data(),
+		static_cast<GSubprocessFlags>(G_SUBPROCESS_FLAGS_STDOUT_PIPE
+					      | G_SUBPROCESS_FLAGS_STDERR_MERGE),
+		&error);
+	CommandRun result;
+	if (!process) {
+		result.out = error->message;
+		return result;
+	}
+	g_autofree char *out = nullptr;
+	g_subprocess_communicate_utf8(process, nullptr, nullptr, &out, nullptr, nullptr);
+	result.status = g_subprocess_get_exit_status(process);
+	result.out = out ? out : "";
+	return result;
+}
+
 } /* namespace sluice::test */

@@ -168,4 +168,11 @@ private:
 	std::string userAgent_;
 };
 
+/* A subprocess run to completion: exit status and its stdout and stderr, merged. */
+struct CommandRun {
+	int status = -1; /* -1 when it could not start (out then says why) */
+	std::string out;
+};
+CommandRun runCommand(const std::vector<std::string> &argv);
+
 } /* namespace sluice::test */

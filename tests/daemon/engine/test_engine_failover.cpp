@@ -35,68 +35,39 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct ProcessRun {
-	int status = -1;
-	std::string out;
-};
-
-ProcessRun run(const std::vector<std::string> &argv)
-{
-	std::vector<const char *> args;
-	for (const std::string &arg : argv)
-		args.push_back(arg.c_str());
-	args.push_back(nullptr);
-	g_autoptr(GError) error = nullptr;
-	g_autoptr(GSubprocess) process = g_subprocess_newv(
-		args.data(),
-		static_cast<GSubprocessFlags>(G_SUBPROCESS_FLAGS_STDOUT_PIPE
-					      | G_SUBPROCESS_FLAGS_STDERR_MERGE),
-		&error);
-	ProcessRun result;
-	if (!process) {
-		result.out = error->message;
-		return result;
-	}
-	g_autofree char *out = nullptr;
-	g_subprocess_communicate_utf8(process, nullptr, nullptr, &out, nullptr, nullptr);
-	result.status = g_subprocess_get_exit_status(process);
-	result.out = out ? out : "";
-	return result;
-}
-
 /* An H.264 + AAC MPEG-TS file of the given size and length (1 s GOPs at 25 fps). */
-ProcessRun makeTs(const std::string &file, int width, int height, int seconds)
+CommandRun makeTs(const std::string &file, int width, int height, int seconds)
 {
-	return run({"gst-launch-1.0",
-		    "-q",
-		    "videotestsrc",
-		    "num-buffers=" + std::to_string(seconds * 25),
-		    "!",
-		    "video/x-raw,width=" + std::to_string(width)
-			    + ",height=" + std::to_string(height) + ",framerate=25/1",
-		    "!",
-		    "x264enc",
-		    "key-int-max=25",
-		    "speed-preset=ultrafast",
-		    "bitrate=300",
-		    "!",
-		    "h264parse",
-		    "!",
-		    "mpegtsmux",
-		    "name=m",
-		    "!",
-		    "filesink",
-		    "location=" + file,
-		    "audiotestsrc",
-		    "num-buffers=" + std::to_string(seconds * 47),
-		    "!",
-		    "audio/x-raw,rate=48000",
-		    "!",
-		    "avenc_aac",
-		    "!",
-		    "aacparse",
-		    "!",
-		    "m."});
+	return runCommand({"gst-launch-1.0",
+			   "-q",
+			   "videotestsrc",
+			   "num-buffers=" + std::to_string(seconds * 25),
+			   "!",
+			   "video/x-raw,width=" + std::to_string(width)
+				   + ",height=" + std::to_string(height) + ",framerate=25/1",
+			   "!",
+			   "x264enc",
+			   "key-int-max=25",
+			   "speed-preset=ultrafast",
+			   "bitrate=300",
+			   "!",
+			   "h264parse",
+			   "!",
+			   "mpegtsmux",
+			   "name=m",
+			   "!",
+			   "filesink",
+			   "location=" + file,
+			   "audiotestsrc",
+			   "num-buffers=" + std::to_string(seconds * 47),
+			   "!",
+			   "audio/x-raw,rate=48000",
+			   "!",
+			   "avenc_aac",
+			   "!",
+			   "aacparse",
+			   "!",
+			   "m."});
 }
 
 /*
@@ -232,7 +203,7 @@ std::vector<Frame> ffprobeFrames(const std::vector<std::string> &input, std::str
 {
 	std::vector<std::string> argv = {"timeout", "60", "ffprobe", "-v", "error"};
 	argv.insert(argv.end(), input.begin(), input.end());
-	ProcessRun probe = run(argv);
+	CommandRun probe = runCommand(argv);
 	if (log)
 		*log = probe.out.size() > 4000 ? probe.out.substr(0, 2000) + "\n...\n"
 				+ probe.out.substr(probe.out.size() - 2000)
@@ -335,9 +306,9 @@ TEST_F(EngineFailover, KilledSourceReachesClientsAsPlayableDiscontinuity)
 	TempDir media;
 	const std::string fileA = media.file("a.ts");
 	const std::string fileB = media.file("b.ts");
-	ProcessRun madeA = makeTs(fileA, 320, 240, 30);
+	CommandRun madeA = makeTs(fileA, 320, 240, 30);
 	ASSERT_EQ(madeA.status, 0) << madeA.out;
-	ProcessRun madeB = makeTs(fileB, 352, 288, 40);
+	CommandRun madeB = makeTs(fileB, 352, 288, 40);
 	ASSERT_EQ(madeB.status, 0) << madeB.out;
 	KillableTsServer upstreamA(fileA, 30.0);
 	KillableTsServer upstreamB(fileB, 40.0);
@@ -378,7 +349,7 @@ TEST_F(EngineFailover, KilledSourceReachesClientsAsPlayableDiscontinuity)
 	});
 	const std::string capture = media.file("capture.ts");
 	auto ts = std::async(std::launch::async, [&] {
-		return run({"curl", "-s", "--max-time", "24", "-o", capture, base + ".ts"});
+		return runCommand({"curl", "-s", "--max-time", "24", "-o", capture, base + ".ts"});
 	});
 
 	/* Playlist watcher: every change of discontinuity sequence or init segment, timed. */
@@ -426,7 +397,7 @@ TEST_F(EngineFailover, KilledSourceReachesClientsAsPlayableDiscontinuity)
 			  .count();
 	ASSERT_GE(upstreamB.requests(), 1) << "no switch to the backup\n" << sluiced_.output();
 
-	ProcessRun tsRun = ts.get();
+	CommandRun tsRun = ts.get();
 	const int64_t captured = fileSize(capture);
 	std::vector<Frame> hlsFrames = hls.get();
 	watching = false;

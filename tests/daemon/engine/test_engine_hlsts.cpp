@@ -21,43 +21,14 @@ namespace {
 /* 320x240 H.264 + AAC at 25 fps: cheap enough for two shared cores. */
 constexpr char kTestUri[] = "test://smpte?codec=h264&width=320&height=240&fps=25";
 
-struct ProcessRun {
-	int status = -1;
-	std::string out;
-};
-
-ProcessRun run(const std::vector<std::string> &argv)
-{
-	std::vector<const char *> args;
-	for (const std::string &arg : argv)
-		args.push_back(arg.c_str());
-	args.push_back(nullptr);
-	g_autoptr(GError) error = nullptr;
-	g_autoptr(GSubprocess) process = g_subprocess_newv(
-		args.data(),
-		static_cast<GSubprocessFlags>(G_SUBPROCESS_FLAGS_STDOUT_PIPE
-					      | G_SUBPROCESS_FLAGS_STDERR_MERGE),
-		&error);
-	ProcessRun result;
-	if (!process) {
-		result.out = error->message;
-		return result;
-	}
-	g_autofree char *out = nullptr;
-	g_subprocess_communicate_utf8(process, nullptr, nullptr, &out, nullptr, nullptr);
-	result.status = g_subprocess_get_exit_status(process);
-	result.out = out ? out : "";
-	return result;
-}
-
 /* ffprobe's video frames of the first seconds of a URL: (key_frame, pts_time). */
 std::vector<std::pair<int, double>> ffprobeFrames(const std::string &url, int seconds,
 						  std::string *log = nullptr)
 {
-	ProcessRun probe
-		= run({"timeout", "40", "ffprobe", "-v", "error", "-read_intervals",
-		       "%+" + std::to_string(seconds), "-select_streams", "v:0", "-show_entries",
-		       "frame=key_frame,pts_time", "-of", "csv=p=0", url});
+	CommandRun probe
+		= runCommand({"timeout", "40", "ffprobe", "-v", "error", "-read_intervals",
+			      "%+" + std::to_string(seconds), "-select_streams", "v:0",
+			      "-show_entries", "frame=key_frame,pts_time", "-of", "csv=p=0", url});
 	if (log)
 		*log = probe.out.substr(0, 3000);
 	std::vector<std::pair<int, double>> frames;
@@ -213,35 +184,35 @@ TEST_F(EngineHlsTs, TsSourceIsCutFromItsOwnPackets)
 	TempDir media;
 	const std::string file = media.file("source.ts");
 	/* 1 s GOPs, H.264 + AAC, 20 s. */
-	ProcessRun made = run({"gst-launch-1.0",
-			       "-q",
-			       "videotestsrc",
-			       "num-buffers=500",
-			       "!",
-			       "video/x-raw,width=320,height=240,framerate=25/1",
-			       "!",
-			       "x264enc",
-			       "key-int-max=25",
-			       "speed-preset=ultrafast",
-			       "bitrate=300",
-			       "!",
-			       "h264parse",
-			       "!",
-			       "mpegtsmux",
-			       "name=m",
-			       "!",
-			       "filesink",
-			       "location=" + file,
-			       "audiotestsrc",
-			       "num-buffers=940",
-			       "!",
-			       "audio/x-raw,rate=48000",
-			       "!",
-			       "avenc_aac",
-			       "!",
-			       "aacparse",
-			       "!",
-			       "m."});
+	CommandRun made = runCommand({"gst-launch-1.0",
+				      "-q",
+				      "videotestsrc",
+				      "num-buffers=500",
+				      "!",
+				      "video/x-raw,width=320,height=240,framerate=25/1",
+				      "!",
+				      "x264enc",
+				      "key-int-max=25",
+				      "speed-preset=ultrafast",
+				      "bitrate=300",
+				      "!",
+				      "h264parse",
+				      "!",
+				      "mpegtsmux",
+				      "name=m",
+				      "!",
+				      "filesink",
+				      "location=" + file,
+				      "audiotestsrc",
+				      "num-buffers=940",
+				      "!",
+				      "audio/x-raw,rate=48000",
+				      "!",
+				      "avenc_aac",
+				      "!",
+				      "aacparse",
+				      "!",
+				      "m."});
 	ASSERT_EQ(made.status, 0) << made.out;
 	PacedTsServer upstream(file, 20.0);
 	Http http;

@@ -25,41 +25,12 @@ namespace {
 constexpr char kTestUri[] = "test://smpte?codec=h264&width=320&height=240&fps=25";
 constexpr int kIdleS = 2;
 
-struct ProcessRun {
-	int status = -1;
-	std::string out;
-};
-
-ProcessRun run(const std::vector<std::string> &argv)
-{
-	std::vector<const char *> args;
-	for (const std::string &arg : argv)
-		args.push_back(arg.c_str());
-	args.push_back(nullptr);
-	g_autoptr(GError) error = nullptr;
-	g_autoptr(GSubprocess) process = g_subprocess_newv(
-		args.data(),
-		static_cast<GSubprocessFlags>(G_SUBPROCESS_FLAGS_STDOUT_PIPE
-					      | G_SUBPROCESS_FLAGS_STDERR_MERGE),
-		&error);
-	ProcessRun result;
-	if (!process) {
-		result.out = error->message;
-		return result;
-	}
-	g_autofree char *out = nullptr;
-	g_subprocess_communicate_utf8(process, nullptr, nullptr, &out, nullptr, nullptr);
-	result.status = g_subprocess_get_exit_status(process);
-	result.out = out ? out : "";
-	return result;
-}
-
 /* Video frame times ffprobe decodes from 6 s of the stream. */
 std::vector<double> ffprobeFrames(const std::string &url)
 {
-	ProcessRun probe = run({"timeout", "40", "ffprobe", "-v", "error", "-read_intervals", "%+6",
-				"-select_streams", "v:0", "-show_entries", "frame=pts_time", "-of",
-				"csv=p=0", url});
+	CommandRun probe = runCommand({"timeout", "40", "ffprobe", "-v", "error", "-read_intervals",
+				       "%+6", "-select_streams", "v:0", "-show_entries",
+				       "frame=pts_time", "-of", "csv=p=0", url});
 	std::vector<double> times;
 	g_auto(GStrv) lines = g_strsplit(probe.out.c_str(), "\n", -1);
 	for (char **line = lines; *line; line++) {
@@ -72,10 +43,10 @@ std::vector<double> ffprobeFrames(const std::string &url)
 /* ffprobe's video frames of the first seconds of a .ts URL: "key_frame,pts_time" lines. */
 std::vector<std::pair<int, double>> ffprobeTsFrames(const std::string &url, int seconds)
 {
-	ProcessRun probe
-		= run({"timeout", "30", "ffprobe", "-v", "error", "-read_intervals",
-		       "%+" + std::to_string(seconds), "-select_streams", "v:0", "-show_entries",
-		       "frame=key_frame,pts_time", "-of", "csv=p=0", url});
+	CommandRun probe
+		= runCommand({"timeout", "30", "ffprobe", "-v", "error", "-read_intervals",
+			      "%+" + std::to_string(seconds), "-select_streams", "v:0",
+			      "-show_entries", "frame=key_frame,pts_time", "-of", "csv=p=0", url});
 	std::vector<std::pair<int, double>> frames;
 	g_auto(GStrv) lines = g_strsplit(probe.out.c_str(), "\n", -1);
 	for (char **line = lines; *line; line++) {
@@ -252,12 +223,12 @@ TEST_F(EngineLive, HlsAndDashFromOneColdChannel)
 	 * nothing of cmafsink's MPD, served by sluice-demo just as by sluiced (a cmafsink issue).
 	 */
 	auto play = [&](const std::string &uri) {
-		return run({"timeout", "6", "gst-launch-1.0", "-v", "playbin3", "uri=" + uri,
-			    "video-sink=fakesink silent=false", "audio-sink=fakesink"});
+		return runCommand({"timeout", "6", "gst-launch-1.0", "-v", "playbin3", "uri=" + uri,
+				   "video-sink=fakesink silent=false", "audio-sink=fakesink"});
 	};
 	auto gstHls = std::async(std::launch::async, play, live(testId_ + ".m3u8"));
 	for (auto *future : {&gstHls}) {
-		ProcessRun gst = future->get();
+		CommandRun gst = future->get();
 		const char *which = "HLS";
 		EXPECT_EQ(gst.status, 124) << which << "\n" << gst.out.substr(0, 4000);
 		EXPECT_EQ(gst.out.find("ERROR"), std::string::npos) << which << "\n"
@@ -309,35 +280,35 @@ TEST_F(EngineLive, TsSourceOneUpstreamForFiveClients)
 {
 	TempDir media;
 	const std::string file = media.file("source.ts");
-	ProcessRun made = run({"gst-launch-1.0",
-			       "-q",
-			       "videotestsrc",
-			       "num-buffers=500",
-			       "!",
-			       "video/x-raw,width=320,height=240,framerate=25/1",
-			       "!",
-			       "x264enc",
-			       "key-int-max=25",
-			       "speed-preset=ultrafast",
-			       "bitrate=300",
-			       "!",
-			       "h264parse",
-			       "!",
-			       "mpegtsmux",
-			       "name=m",
-			       "!",
-			       "filesink",
-			       "location=" + file,
-			       "audiotestsrc",
-			       "num-buffers=940",
-			       "!",
-			       "audio/x-raw,rate=48000",
-			       "!",
-			       "avenc_aac",
-			       "!",
-			       "aacparse",
-			       "!",
-			       "m."});
+	CommandRun made = runCommand({"gst-launch-1.0",
+				      "-q",
+				      "videotestsrc",
+				      "num-buffers=500",
+				      "!",
+				      "video/x-raw,width=320,height=240,framerate=25/1",
+				      "!",
+				      "x264enc",
+				      "key-int-max=25",
+				      "speed-preset=ultrafast",
+				      "bitrate=300",
+				      "!",
+				      "h264parse",
+				      "!",
+				      "mpegtsmux",
+				      "name=m",
+				      "!",
+				      "filesink",
+				      "location=" + file,
+				      "audiotestsrc",
+				      "num-buffers=940",
+				      "!",
+				      "audio/x-raw,rate=48000",
+				      "!",
+				      "avenc_aac",
+				      "!",
+				      "aacparse",
+				      "!",
+				      "m."});
 	ASSERT_EQ(made.status, 0) << made.out;
 	PacedTsServer upstream(file, 20.0);
 	const std::string id = addChannel(http_, "TS", upstream.url());
