@@ -90,10 +90,18 @@ public:
 		/* The name first, so that every later error can name the rule. */
 		if (auto error = string("name", rule_.name); !error.empty())
 			return error;
-		static constexpr std::array<std::string_view, 10> kKeys {
-			"name",		"description",	  "user_agent",	      "user_agent_regex",
-			"accept",	"query",	  "preferred_format", "video_codecs",
-			"audio_codecs", "legacy_ts_only",
+		static constexpr std::array<std::string_view, 11> kKeys {
+			"name",
+			"description",
+			"user_agent",
+			"user_agent_regex",
+			"accept",
+			"query",
+			"preferred_format",
+			"video_codecs",
+			"audio_codecs",
+			"legacy_ts_only",
+			"dash_timeline_from_period_start",
 		};
 		g_autoptr(GList) members = json_object_get_members(object_);
 		for (GList *l = members; l; l = l->next) {
@@ -140,6 +148,12 @@ public:
 			if (!isBoolean(node))
 				return "\"legacy_ts_only\" must be true or false";
 			rule_.legacyTsOnly = json_node_get_boolean(node);
+		}
+		if (JsonNode *node
+		    = json_object_get_member(object_, "dash_timeline_from_period_start")) {
+			if (!isBoolean(node))
+				return "\"dash_timeline_from_period_start\" must be true or false";
+			rule_.dashTimelineFromPeriodStart = json_node_get_boolean(node);
 		}
 		return {};
 	}

@@ -42,6 +42,11 @@ struct ClientRule {
 	std::vector<std::string> audioCodecs;
 	/* Plays only MPEG-TS: an HLS request gets MPEG-TS segments, a negotiated one a .ts. */
 	bool legacyTsOnly = false;
+	/*
+	 * Live MPD timelines begin with their Period, evicted segments summarised (sluice's
+	 * MpdTimeline::FromPeriodStart): for GStreamer's dashdemux2, which mis-seeks others.
+	 */
+	bool dashTimelineFromPeriodStart = false;
 
 	/*
 	 * Conditions, as written in the file (substrings lower-cased). Each kind that is given
@@ -87,7 +92,8 @@ public:
 	 *     "user_agent": ["VLC/", "LibVLC"], "user_agent_regex": "...",
 	 *     "accept": ["video/mp2t"], "query": {"client": "vlc"},
 	 *     "preferred_format": "ts", "video_codecs": [...], "audio_codecs": [...],
-	 *     "legacy_ts_only": false}, ..., {"name": "default"}]}
+	 *     "legacy_ts_only": false, "dash_timeline_from_period_start": false}, ...,
+	 *    {"name": "default"}]}
 	 * Errors (in the result's error, naming the rule by index and name): invalid JSON,
 	 * unknown or mistyped keys, a missing or duplicate name, an unknown format or codec, a
 	 * regex that does not compile, a catch-all rule before the last, a last rule with

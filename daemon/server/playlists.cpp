@@ -281,13 +281,32 @@ std::optional<Response> resourceResponse(ServerContext &context, const ExchangeP
 /* A transcoded variant's resource, from the variant's cmafsink. */
 std::optional<Response> variantResponse(ServerContext &context, const ExchangePtr &ex,
 					ChannelPipeline &channel, TeeBranch &branch,
-					const std::string &name, const std::string &prefix)
+					const std::string &name, const std::string &servedAs,
+					const std::string &prefix)
 {
 	branch.touch();
 	GstBufferList *list = static_cast<TranscodeBranch &>(branch).resource(name);
 	if (!list)
 		return std::nullopt;
-	return cmafResponse(context, ex, channel, list, name, prefix, "transcode");
+	return cmafResponse(context, ex, channel, list, servedAs, prefix, "transcode");
+}
+
+/* The cmafsink resource behind a channel's .m3u8 or .mpd URL, for this client. */
+std::string manifestResource(bool dash, const ClientRule &client)
+{
+	if (!dash)
+		return kMultivariantPlaylistName;
+	return client.dashTimelineFromPeriodStart ? kMpdFromPeriodStartName : kMpdName;
+}
+
+/* The cmafsink resource behind a requested name: the MPD this client can follow. */
+std::string resourceFor(ServerContext &context, const ExchangePtr &ex, const std::string &name)
+{
+	if (name != kMpdName)
+		return name;
+	const ClientRule client = context.clientRules.match(
+		ClientHints {ex->header("User-Agent"), ex->header("Accept"), ex->queryParams()});
+	return manifestResource(true, client);
 }
 
 /*
@@ -404,8 +423,8 @@ void serveTsSegment(ServerContext &context, const ExchangePtr &ex, const Channel
  * once it has a segment of every track. Its resources live under {channel}/{variant}/.
  */
 void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline &running,
-		  const Profile &profile, const DeliveryDecision &delivery, bool dash,
-		  const std::string &channelDir)
+		  const Profile &profile, const DeliveryDecision &delivery,
+		  const std::string &manifest, const std::string &channelDir)
 {
 	std::string error;
 	TranscodeBranch *variant = running.transcodeVariant(profile, delivery, error);
@@ -422,8 +441,7 @@ void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline
 	}
 	running.setDecision("transcode");
 	const std::string prefix = channelDir + "/" + variant->name() + "/";
-	const std::string name = dash ? "manifest.mpd" : "master.m3u8";
-	variant->whenReady([&context, ex, &running, name, prefix](TeeBranch &branch) {
+	variant->whenReady([&context, ex, &running, manifest, prefix](TeeBranch &branch) {
 		if (branch.failed()) {
 			Response response = errorResponse(
 				{503, "transcode_not_available", branch.error(), {}});
@@ -431,7 +449,9 @@ void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline
 			streamHeaders(response, "transcode", "");
 			return ex->respond(response);
 		}
-		auto response = variantResponse(context, ex, running, branch, name, prefix);
+		const std::string servedAs = manifest.ends_with(".mpd") ? kMpdName : manifest;
+		auto response
+			= variantResponse(context, ex, running, branch, manifest, servedAs, prefix);
 		if (!response)
 			return ex->respond(unavailable(running));
 		ex->respond(*response);
@@ -493,20 +513,21 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 	if (format == DeliveryFormat::HlsTs)
 		return serveHlsTs(ex, pipeline, *profile, container.client, channelDir);
 	const bool dash = format == DeliveryFormat::Dash;
+	const std::string manifest = manifestResource(dash, request.client);
 	Profile chosen = *profile;
 	/* Answered once the channel runs (the first segment of every track) or failed. */
-	pipeline.whenSettled([&context, ex, chosen, client = container.client, dash,
+	pipeline.whenSettled([&context, ex, chosen, client = container.client, manifest,
 			      channelDir](ChannelPipeline &running) {
 		if (running.state() == ChannelState::Failed)
 			return ex->respond(unavailable(running));
 		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, chosen);
 		if (delivery.mode == DeliveryMode::Transcode)
-			return serveVariant(context, ex, running, chosen, delivery, dash,
+			return serveVariant(context, ex, running, chosen, delivery, manifest,
 					    channelDir);
 		running.setDecision(std::string(toString(delivery.mode)));
-		auto response = resourceResponse(
-			context, ex, running, dash ? "manifest.mpd" : "master.m3u8",
-			dash ? "manifest.mpd" : "master.m3u8", channelDir + "/");
+		const std::string servedAs = manifest.ends_with(".mpd") ? kMpdName : manifest;
+		auto response = resourceResponse(context, ex, running, manifest, servedAs,
+						 channelDir + "/");
 		if (!response)
 			return ex->respond(unavailable(running));
 		ex->respond(*response);
@@ -542,7 +563,8 @@ void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel 
 	pipeline->whenSettled([&context, ex, name](ChannelPipeline &running) {
 		if (running.state() == ChannelState::Failed)
 			return ex->respond(unavailable(running));
-		auto response = resourceResponse(context, ex, running, name, name, "");
+		auto response = resourceResponse(context, ex, running,
+						 resourceFor(context, ex, name), name, "");
 		if (!response) {
 			Response missing = errorResponse(
 				{404, "not_found", "no such playlist or segment: " + name, {}});
@@ -577,7 +599,8 @@ void serveBranchResource(ServerContext &context, const ExchangePtr &ex, const Ch
 		if (ready.failed())
 			return ex->respond(
 				errorResponse({503, "source_unavailable", ready.error(), {}}));
-		auto response = variantResponse(context, ex, *pipeline, ready, name, "");
+		auto response = variantResponse(context, ex, *pipeline, ready,
+						resourceFor(context, ex, name), name, "");
 		if (!response) {
 			Response missing = errorResponse(
 				{404, "not_found", "no such playlist or segment: " + name, {}});

@@ -118,7 +118,14 @@ std::vector<SegmentRecord> periodSegments(const SegmentWindow &window, size_t tr
 	return out;
 }
 
-void appendTimeline(std::string &out, const std::vector<SegmentRecord> &segments)
+/* Segments before the first listed one, in the same Period: where they began, how many. */
+struct EvictedRun {
+	uint64_t startTime = 0;
+	uint64_t count = 0;
+};
+
+void appendTimeline(std::string &out, const std::vector<SegmentRecord> &segments,
+		    const EvictedRun &evicted)
 {
 	struct Run {
 		uint64_t t;
@@ -128,6 +135,24 @@ void appendTimeline(std::string &out, const std::vector<SegmentRecord> &segments
 	};
 	std::vector<Run> runs;
 	uint64_t next = 0;
+	/*
+	 * Evicted segments, summarised: count segments of the mean duration, the last one taking
+	 * the rest, so the count and the total duration (hence every later S@t and number) hold.
+	 */
+	const uint64_t total = segments.front().startTime - evicted.startTime;
+	if (evicted.count > 0 && total >= evicted.count) {
+		const uint64_t mean = total / evicted.count;
+		const uint64_t last = total - mean * (evicted.count - 1);
+		if (evicted.count > 1)
+			runs.push_back({evicted.startTime, true, mean, evicted.count - 2});
+		if (runs.empty())
+			runs.push_back({evicted.startTime, true, last, 0});
+		else if (last == mean)
+			runs.back().r++;
+		else
+			runs.push_back({0, false, last, 0});
+		next = segments.front().startTime;
+	}
 	for (const SegmentRecord &s : segments) {
 		const bool contiguous = !runs.empty() && s.startTime == next;
 		if (contiguous && runs.back().d == s.duration)
@@ -151,8 +176,15 @@ void appendTimeline(std::string &out, const std::vector<SegmentRecord> &segments
 }
 
 void appendRepresentation(std::string &out, const SegmentWindow &window, size_t track,
-			  const PeriodRecord &period, const std::vector<SegmentRecord> &segments)
+			  const PeriodRecord &period, const std::vector<SegmentRecord> &segments,
+			  bool fromPeriodStart)
 {
+	EvictedRun evicted;
+	const SegmentRecord *first = window.firstSegment(track, period.index);
+	if (fromPeriodStart && first && first->number < segments.front().number
+	    && first->startTime < segments.front().startTime)
+		evicted = {first->startTime, segments.front().number - first->number};
+
 	const TrackDescription &t = window.track(track, period.index);
 	const uint32_t timescale = std::max<uint32_t>(t.timescale, 1);
 
@@ -187,18 +219,18 @@ void appendRepresentation(std::string &out, const SegmentWindow &window, size_t 
 	attr(out, "timescale", timescale);
 	attr(out, "presentationTimeOffset",
 	     static_cast<uint64_t>(std::llround(period.start * timescale)));
-	attr(out, "startNumber", segments.front().number);
+	attr(out, "startNumber", segments.front().number - evicted.count);
 	attr(out, "initialization",
 	     "$RepresentationID$-init-" + std::to_string(period.index) + ".mp4");
 	attr(out, "media", "$RepresentationID$-$Number$.m4s");
 	out += ">\n";
-	appendTimeline(out, segments);
+	appendTimeline(out, segments, evicted);
 	out += "        </SegmentTemplate>\n";
 	out += "      </Representation>\n";
 }
 
 void appendAdaptationSet(std::string &out, const SegmentWindow &window, const Group &group,
-			 size_t groupId, const PeriodRecord &period)
+			 size_t groupId, const PeriodRecord &period, bool fromPeriodStart)
 {
 	/* A track without segments in this period isn't in it (a track can join late). */
 	std::vector<std::pair<size_t, std::vector<SegmentRecord>>> members;
@@ -242,14 +274,14 @@ void appendAdaptationSet(std::string &out, const SegmentWindow &window, const Gr
 	out += ">\n";
 
 	for (const auto &[track, segments] : members)
-		appendRepresentation(out, window, track, period, segments);
+		appendRepresentation(out, window, track, period, segments, fromPeriodStart);
 
 	out += "    </AdaptationSet>\n";
 }
 
 } /* namespace */
 
-std::string renderMpd(const SegmentWindow &window, int64_t nowMs)
+std::string renderMpd(const SegmentWindow &window, int64_t nowMs, MpdTimeline timeline)
 {
 	/*
 	 * A live stream that ended becomes static (DASH-IF IOP 4.6: dynamic to static at the end
@@ -319,7 +351,8 @@ std::string renderMpd(const SegmentWindow &window, int64_t nowMs)
 		attr(out, "start", duration(period.start - origin));
 		out += ">\n";
 		for (size_t g = 0; g < groups.size(); g++)
-			appendAdaptationSet(out, window, groups[g], g, period);
+			appendAdaptationSet(out, window, groups[g], g, period,
+					    dynamic && timeline == MpdTimeline::FromPeriodStart);
 		out += "  </Period>\n";
 	}
 	/* The schema wants at least one Period, even before the first segment. */

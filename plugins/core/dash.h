@@ -25,7 +25,20 @@ namespace sluice {
  * The <MPD ...> start tag is kept within the first 512 bytes so GStreamer 1.22's typefinder
  * recognises it.
  */
-std::string renderMpd(const SegmentWindow &window, int64_t nowMs);
+enum class MpdTimeline {
+	Window, /* a live SegmentTimeline lists the segments in the window */
+	/*
+	 * A live SegmentTimeline begins where its Period does: the segments evicted since are
+	 * listed too, summarised in two S elements (same count, same total duration), and are
+	 * outside timeShiftBufferDepth, so they are never requested. For GStreamer's dashdemux2
+	 * (1.22 at least), which adds the first listed segment's Period time to every seek in a
+	 * timeline and so asks for segments far in the future of a timeline that starts later.
+	 */
+	FromPeriodStart,
+};
+
+std::string renderMpd(const SegmentWindow &window, int64_t nowMs,
+		      MpdTimeline timeline = MpdTimeline::Window);
 
 /*
  * The MPD with the value of its urn:mpeg:dash:utc:direct:2014 UTCTiming set to nowMs (Unix

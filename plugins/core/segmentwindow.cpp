@@ -114,13 +114,27 @@ std::vector<SegmentRecord> SegmentWindow::append(size_t index, SegmentRecord seg
 	segment.number = t.nextNumber++;
 	segment.period = t.period;
 
+	const double startS = seconds(segment.startTime, timescale);
 	if (!started_)
-		timelineOrigin_ = seconds(segment.startTime, timescale);
+		timelineOrigin_ = startS;
 	if (!started_ || segment.period > currentPeriod_) {
-		periods_.push_back({segment.period, seconds(segment.startTime, timescale)});
+		periods_.push_back({segment.period, startS});
 		currentPeriod_ = segment.period;
 		discontinuityPending_ = false;
 		started_ = true;
+	} else if (startS < periods_.back().start && segment.period == periods_.back().index
+		   && (t.periodFirsts.empty() || t.periodFirsts.back().period != segment.period)) {
+		/*
+		 * A track's first segment in the period begins before the track that opened it
+		 * (audio often starts a few ms before video): the period begins with the earliest,
+		 * so no segment starts before its Period (DASH presentationTimeOffset; GStreamer's
+		 * dashdemux2 wraps a negative start around). Manifests are served once every track
+		 * has a segment, so no client sees the earlier start.
+		 */
+		if (periods_.size() == 1 && timelineOrigin_ == periods_.back().start
+		    && segment.period == 0)
+			timelineOrigin_ = startS;
+		periods_.back().start = startS;
 	}
 
 	/*
@@ -144,9 +158,10 @@ std::vector<SegmentRecord> SegmentWindow::append(size_t index, SegmentRecord seg
 	t.totalSeconds += seconds(segment.duration, timescale);
 
 	/* The last description seen within a period is the one its manifests describe. */
-	if (t.periodDescriptions.empty() || t.periodDescriptions.back().first != segment.period)
+	if (t.periodDescriptions.empty() || t.periodDescriptions.back().first != segment.period) {
 		t.periodDescriptions.emplace_back(segment.period, t.description);
-	else
+		t.periodFirsts.push_back(segment);
+	} else
 		t.periodDescriptions.back().second = t.description;
 
 	t.segments.push_back(segment);
@@ -159,11 +174,25 @@ std::vector<SegmentRecord> SegmentWindow::append(size_t index, SegmentRecord seg
 		while (t.periodDescriptions.size() > 1
 		       && t.periodDescriptions.front().first < t.segments.front().period)
 			t.periodDescriptions.pop_front();
+		while (t.periodFirsts.size() > 1
+		       && t.periodFirsts.front().period < t.segments.front().period)
+			t.periodFirsts.pop_front();
 		if (!evicted.empty())
 			dropEmptyPeriods();
 	}
 
 	return evicted;
+}
+
+const SegmentRecord *SegmentWindow::firstSegment(size_t track, uint32_t period) const
+{
+	if (track >= tracks_.size())
+		return nullptr;
+	for (const SegmentRecord &first : tracks_[track].periodFirsts) {
+		if (first.period == period)
+			return &first;
+	}
+	return nullptr;
 }
 
 void SegmentWindow::dropEmptyPeriods()

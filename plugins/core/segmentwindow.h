@@ -70,6 +70,8 @@ std::string mediaSegmentName(const std::string &trackId, uint64_t number);
 std::string mediaPlaylistName(const std::string &trackId);
 inline constexpr const char *kMultivariantPlaylistName = "master.m3u8";
 inline constexpr const char *kMpdName = "manifest.mpd";
+/* Live and in memory only: the MPD whose timelines begin with their Period (MpdTimeline). */
+inline constexpr const char *kMpdFromPeriodStartName = "manifest-from-period-start.mpd";
 
 /* UTC time in ms since the Unix epoch as ISO 8601 with milliseconds: 2026-11-21T06:12:30.123Z. */
 std::string formatUtcTime(int64_t ms);
@@ -114,6 +116,11 @@ public:
 	{
 		return tracks_[index].segments;
 	}
+	/*
+	 * The first segment a track had in a period that still has segments in the window, even
+	 * when it has been evicted since; null when the track has none in that period.
+	 */
+	const SegmentRecord *firstSegment(size_t track, uint32_t period) const;
 	/* Periods that still have segments in the window, oldest first. */
 	const std::deque<PeriodRecord> &periods() const { return periods_; }
 	const PeriodRecord *period(uint32_t index) const;
@@ -145,6 +152,8 @@ private:
 		double totalSeconds = 0.0;
 		/* (period, description) for each period the track has segments in, oldest first */
 		std::deque<std::pair<uint32_t, TrackDescription>> periodDescriptions;
+		/* The first segment the track had in each of those periods, evicted or not */
+		std::deque<SegmentRecord> periodFirsts;
 	};
 
 	void dropEmptyPeriods();

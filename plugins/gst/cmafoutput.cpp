@@ -77,10 +77,17 @@ bool CmafOutput::publishManifests(size_t changed, std::string &error)
 			     bufferListFromBytes(renderMediaPlaylist(window, i)), error))
 			return false;
 	}
-	return publish(kMultivariantPlaylistName,
-		       bufferListFromBytes(renderMultivariantPlaylist(window)), error)
-		&& publish(kMpdName,
-			   bufferListFromBytes(renderMpd(window, g_get_real_time() / 1000)), error);
+	const int64_t nowMs = g_get_real_time() / 1000;
+	if (!publish(kMultivariantPlaylistName,
+		     bufferListFromBytes(renderMultivariantPlaylist(window)), error)
+	    || !publish(kMpdName, bufferListFromBytes(renderMpd(window, nowMs)), error))
+		return false;
+	/* For a server to hand to GStreamer's dashdemux2; not written to disk. */
+	if (config_.location.empty() && config_.window.mode == WindowMode::Live)
+		store_.put(kMpdFromPeriodStartName,
+			   bufferListFromBytes(
+				   renderMpd(window, nowMs, MpdTimeline::FromPeriodStart)));
+	return true;
 }
 
 /*

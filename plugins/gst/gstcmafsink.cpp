@@ -898,7 +898,10 @@ static void gst_cmaf_sink_class_init(GstCmafSinkClass *klass)
 	 * GstCmafSink::get-resource:
 	 * @sink: the cmafsink
 	 * @name: a file name such as "master.m3u8", "manifest.mpd", "video_0-init-0.mp4" or
-	 *        "video_0-12.m4s"
+	 *        "video_0-12.m4s". A live sink in memory also holds
+	 *        "manifest-from-period-start.mpd": the MPD whose SegmentTimelines begin with
+	 *        their Period (evicted segments summarised), which GStreamer 1.22's dashdemux2
+	 *        needs to find the live edge.
 	 *
 	 * Returns: (transfer full) (nullable): the resource's bytes as a buffer list (to be
 	 * concatenated; sample data is shared with the pipeline, not copied), or %NULL when no

@@ -5,12 +5,13 @@
  * sluice-play: plays a URI with playbin3 into fakesinks as fast as it can and reports every
  * decoded buffer, in ffprobe's compact format so the player tests read both with one parser.
  *
- * Usage: sluice-play URI
+ * Usage: sluice-play URI [SECONDS]   (SECONDS: stop after that long, as a viewer would)
  *
  * stdout: "stream|index=0|codec_type=video|sample_rate=0|caps=...", "packet|stream_index=0|
  * pts_time=...|duration_time=..." and "frame|stream_index=0|media_type=audio|nb_samples=..."
  * per decoded buffer, "element|factory=hlsdemux2|klass=..." per element playbin3 created.
- * Exit status 0 at EOS, 1 on an ERROR message (printed to stderr), 2 on bad usage.
+ * Exit status 0 at EOS or after SECONDS, 1 on an ERROR message (printed to stderr), 2 on bad
+ * usage.
  */
 
 #include <cstdio>
@@ -98,10 +99,15 @@ GstElement *makeSink(Sink &sink)
 int main(int argc, char **argv)
 {
 	gst_init(&argc, &argv);
-	if (argc != 2) {
-		std::fprintf(stderr, "usage: %s URI\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		std::fprintf(stderr, "usage: %s URI [SECONDS]\n", argv[0]);
 		return 2;
 	}
+	/* A live stream has no EOS: a viewer stops watching. */
+	const GstClockTime deadline = argc == 3
+		? gst_util_get_timestamp()
+			+ static_cast<GstClockTime>(g_ascii_strtod(argv[2], nullptr) * GST_SECOND)
+		: GST_CLOCK_TIME_NONE;
 
 	Sink video {0, "video"};
 	Sink audio {1, "audio"};
@@ -121,10 +127,16 @@ int main(int argc, char **argv)
 	} else {
 		g_autoptr(GstMessage) msg = nullptr;
 		while (true) {
+			const GstClockTime now = gst_util_get_timestamp();
+			const GstClockTime wait = deadline == GST_CLOCK_TIME_NONE ? GST_CLOCK_TIME_NONE
+				: deadline > now					    ? deadline - now
+											    : 0;
 			msg = gst_bus_timed_pop_filtered(
-				bus, GST_CLOCK_TIME_NONE,
+				bus, wait,
 				static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR
 							    | GST_MESSAGE_WARNING));
+			if (!msg)
+				break; /* the viewer's time is up */
 			if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_WARNING)
 				break;
 			g_autoptr(GError) err = nullptr;
@@ -135,7 +147,7 @@ int main(int argc, char **argv)
 				     debug ? debug : "");
 			gst_clear_message(&msg);
 		}
-		if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
+		if (!msg || GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) {
 			status = 0;
 		} else {
 			g_autoptr(GError) err = nullptr;

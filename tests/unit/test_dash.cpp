@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -48,6 +49,48 @@ bool contains(const std::string &text, const std::string &part)
 	return text.find(part) != std::string::npos;
 }
 
+/* A segment as a SegmentTimeline lists it. */
+struct Listed {
+	uint64_t number;
+	uint64_t t;
+	uint64_t d;
+	bool operator==(const Listed &) const = default;
+};
+
+uint64_t attribute(const std::string &tag, const std::string &name, uint64_t fallback)
+{
+	const size_t at = tag.find(" " + name + "=\"");
+	if (at == std::string::npos)
+		return fallback;
+	return std::stoull(tag.substr(at + name.size() + 3));
+}
+
+/* Every SegmentTimeline of the MPD, in order, expanded into its segments. */
+std::vector<std::vector<Listed>> timelines(const std::string &mpd)
+{
+	std::vector<std::vector<Listed>> out;
+	size_t pos = 0;
+	while ((pos = mpd.find("<SegmentTemplate", pos)) != std::string::npos) {
+		const std::string tag = mpd.substr(pos, mpd.find('>', pos) - pos);
+		uint64_t number = attribute(tag, "startNumber", 1);
+		uint64_t t = 0;
+		std::vector<Listed> listed;
+		const size_t end = mpd.find("</SegmentTimeline>", pos);
+		for (size_t s = mpd.find("<S ", pos); s < end; s = mpd.find("<S ", s + 1)) {
+			const std::string element = mpd.substr(s, mpd.find("/>", s) - s);
+			t = attribute(element, "t", t);
+			const uint64_t d = attribute(element, "d", 0);
+			for (uint64_t r = 0; r <= attribute(element, "r", 0); r++) {
+				listed.push_back({number++, t, d});
+				t += d;
+			}
+		}
+		out.push_back(std::move(listed));
+		pos = end;
+	}
+	return out;
+}
+
 } /* namespace */
 
 TEST(Dash, LiveWindowAfterEviction)
@@ -73,6 +116,57 @@ TEST(Dash, AudioOnly)
 TEST(Dash, EndedLive)
 {
 	expectMpd("ended-live", endedLive());
+}
+
+/*
+ * For GStreamer's dashdemux2: each timeline begins with its Period, the evicted segments
+ * summarised with their count and total duration, so the window's own S@t and numbers stay.
+ */
+TEST(Dash, TimelineFromPeriodStartKeepsTheWindowsNumbersAndTimes)
+{
+	SegmentWindow w({WindowMode::Live, 2000, 4});
+	w.addTrack(h264());
+	w.addTrack(audioTrack("audio_0", "mp4a.40.2", "eng"));
+	appendSegments(w, kStart, {2.0, 1.96, 2.08, 2.0, 1.92, 2.04, 2.0, 2.0});
+	const std::string window = renderMpd(w, now(w));
+	const std::string full = renderMpd(w, now(w), MpdTimeline::FromPeriodStart);
+	expectShortStartTag(full);
+
+	const auto windowed = timelines(window);
+	const auto fromStart = timelines(full);
+	ASSERT_EQ(windowed.size(), 2u);
+	ASSERT_EQ(fromStart.size(), 2u);
+	for (size_t i = 0; i < 2; i++) {
+		ASSERT_EQ(windowed[i].size(), 4u) << window;
+		ASSERT_EQ(fromStart[i].size(), 8u) << full;
+		EXPECT_EQ(fromStart[i].front().number, 1u);
+		EXPECT_EQ(fromStart[i].front().t, w.firstSegment(i, 0)->startTime);
+		/* The window's segments, untouched, at the end. */
+		EXPECT_EQ(std::vector<Listed>(fromStart[i].end() - 4, fromStart[i].end()),
+			  windowed[i])
+			<< full;
+	}
+	/* Nothing else changes: timing, Periods, timeShiftBufferDepth. */
+	EXPECT_EQ(window.substr(0, window.find("<SegmentTemplate")),
+		  full.substr(0, full.find("<SegmentTemplate")));
+}
+
+TEST(Dash, TimelineFromPeriodStartPerPeriod)
+{
+	/* p0 has lost two of its four segments; p1 has all of its three. */
+	const SegmentWindow w = liveDiscontinuity();
+	const auto fromStart = timelines(renderMpd(w, now(w), MpdTimeline::FromPeriodStart));
+	const auto windowed = timelines(renderMpd(w, now(w)));
+	ASSERT_EQ(fromStart.size(), 4u); /* video and audio in each Period */
+	EXPECT_EQ(fromStart[0].size(), 4u);
+	EXPECT_EQ(fromStart[0].front().number, 1u);
+	EXPECT_EQ(fromStart[0].front().t, w.firstSegment(0, 0)->startTime);
+	EXPECT_EQ(fromStart[2], windowed[2]);
+	EXPECT_EQ(fromStart[3], windowed[3]);
+	/* A static MPD is the same either way. */
+	const SegmentWindow ended = endedLive();
+	EXPECT_EQ(renderMpd(ended, now(ended), MpdTimeline::FromPeriodStart),
+		  renderMpd(ended, now(ended)));
 }
 
 TEST(Dash, StartTagStaysShortWithLargeValues)

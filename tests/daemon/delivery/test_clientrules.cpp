@@ -51,7 +51,8 @@ TEST(SeedRules, LoadInOrderWithDefaultLast)
 		names,
 		(std::vector<std::string> {"legacy-stb", "plex", "jellyfin", "emby", "tivimate",
 					   "kodi", "vlc", "mpv", "ffmpeg", "smart-tv", "android-tv",
-					   "apple", "edge", "chrome", "firefox", "default"}));
+					   "apple", "edge", "chrome", "firefox", "gstreamer",
+					   "default"}));
 	EXPECT_TRUE(seed().rules().back().matchesEverything());
 }
 
@@ -122,6 +123,8 @@ INSTANTIATE_TEST_SUITE_P(
 		UaCase {"vlc", "VLC-Android/3.5.4 LibVLC/3.5.4"}, UaCase {"mpv", "mpv 0.35.1"},
 		UaCase {"mpv", "libmpv"}, UaCase {"ffmpeg", "Lavf/58.76.100"},
 		UaCase {"ffmpeg", "Lavf/60.16.100"},
+		UaCase {"gstreamer", "GStreamer souphttpsrc 1.22.0 libsoup/3.2.3"},
+		UaCase {"gstreamer", "GStreamer/1.24.2 (Linux;x86_64) Totem/43.0"},
 		/* Smart TVs: webOS and Tizen say Chrome, NetCast says Version/ Safari. */
 		UaCase {"smart-tv",
 			"Mozilla/5.0 (SMART-TV; LINUX; Tizen 6.0) AppleWebKit/537.36 "
@@ -385,7 +388,8 @@ TEST(Semantics, RuleFieldsAreRead)
 	    {"name": "full", "description": "all keys", "user_agent": ["X"],
 	     "user_agent_regex": "y", "accept": ["Z"], "query": {"q": "V"},
 	     "preferred_format": "ts", "video_codecs": ["H264", "mpeg2video"],
-	     "audio_codecs": ["mp2"], "legacy_ts_only": true},
+	     "audio_codecs": ["mp2"], "legacy_ts_only": true,
+	     "dash_timeline_from_period_start": true},
 	    {"name": "default"}
 	  ]
 	})");
@@ -398,6 +402,8 @@ TEST(Semantics, RuleFieldsAreRead)
 	EXPECT_EQ(rule.query, (std::vector<QueryParam> {{"q", "v"}}));
 	EXPECT_EQ(rule.preferredFormat, PreferredFormat::Ts);
 	EXPECT_EQ(rule.videoCodecs, (std::vector<std::string> {"h264", "mpeg2video"}));
+	EXPECT_TRUE(rule.dashTimelineFromPeriodStart);
+	EXPECT_FALSE(result.rules->rules()[1].dashTimelineFromPeriodStart);
 	EXPECT_EQ(rule.audioCodecs, std::vector<std::string> {"mp2"});
 	EXPECT_TRUE(rule.legacyTsOnly);
 	EXPECT_FALSE(rule.matchesEverything());
@@ -544,6 +550,10 @@ INSTANTIATE_TEST_SUITE_P(
 			"legacy_not_boolean",
 			R"({"version": 1, "rules": [{"name": "default", "legacy_ts_only": "yes"}]})",
 			"\"legacy_ts_only\" must be true or false"},
+		LoadErrorCase {"dash_timeline_not_boolean",
+			       R"({"version": 1, "rules": [{"name": "default", )"
+			       R"("dash_timeline_from_period_start": 1}]})",
+			       "\"dash_timeline_from_period_start\" must be true or false"},
 		LoadErrorCase {
 			"catch_all_not_last",
 			R"({"version": 1, "rules": [{"name": "all"}, {"name": "vlc", "user_agent": ["vlc"]}]})",
@@ -560,7 +570,7 @@ TEST(LoadError, MessagesInFull)
 			  .error,
 		  "client rules: rule 0 (\"a\"): unknown key \"user_agnet\" (known: name, "
 		  "description, user_agent, user_agent_regex, accept, query, preferred_format, "
-		  "video_codecs, audio_codecs, legacy_ts_only)");
+		  "video_codecs, audio_codecs, legacy_ts_only, dash_timeline_from_period_start)");
 	EXPECT_EQ(ClientRules::load(R"({"version": 1, "rules": [{"name": "x"}, )"
 				    R"({"name": "y", "user_agent": ["y"]}]})")
 			  .error,
