@@ -298,9 +298,16 @@ std::string TsSegmenter::playlist(std::string_view prefix) const
 		char text[G_ASCII_DTOSTR_BUF_SIZE];
 		return std::string(g_ascii_formatd(text, sizeof(text), "%.3f", value));
 	};
-	/* The longest segment made so far, as written: the target never shrinks. */
+	/*
+	 * RFC 8216 4.3.3.1: every EXTINF rounded to the nearest integer is at most the target,
+	 * and (6.2.1) the target does not change. So it is the configured duration, which
+	 * segments cut on keyframes overshoot by a frame or two; only a source whose GOPs are
+	 * longer than that raises it, once, to the longest segment made, as written.
+	 */
 	const double longest = g_ascii_strtod(decimal(maxDurationS_).c_str(), nullptr);
-	const uint64_t target = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(longest)));
+	const uint64_t target = std::max<uint64_t>(
+		{1, static_cast<uint64_t>(std::ceil(options_.targetDurationS - 0.001)),
+		 static_cast<uint64_t>(std::floor(longest + 0.5))});
 	bool discontinuities = discontinuitySequence_ > 0;
 	for (const Segment &segment : window_)
 		discontinuities = discontinuities || segment.discontinuity;

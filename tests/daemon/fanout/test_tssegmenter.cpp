@@ -193,6 +193,20 @@ TEST(TsSegmenter, NoRandomAccessPointNoCut)
 	EXPECT_TRUE(segmenter.playlist("").find("#EXT-X-TARGETDURATION:4\n") != std::string::npos);
 }
 
+/* RFC 8216 6.2.1: the target duration never changes; a frame of overshoot rounds away. */
+TEST(TsSegmenter, TargetDurationStaysAtTheConfiguredOne)
+{
+	TsSegmenter segmenter({2.0, 10, 64 << 20});
+	ClockedStream stream;
+	push(segmenter, stream.gop(49)); /* 1.96 s */
+	push(segmenter, stream.gop(51)); /* 2.04 s */
+	push(segmenter, stream.gop(50));
+	push(segmenter, stream.gop(5));
+	ASSERT_EQ(segmenter.segments().size(), 3u);
+	EXPECT_NE(segmenter.playlist("").find("#EXT-X-TARGETDURATION:2\n"), std::string::npos)
+		<< segmenter.playlist("");
+}
+
 TEST(TsSegmenter, SegmentsAreSlicesOfThePushedChunks)
 {
 	TsSegmenter segmenter({1.0, 10, 64 << 20});
