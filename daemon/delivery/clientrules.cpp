@@ -90,18 +90,10 @@ public:
 		/* The name first, so that every later error can name the rule. */
 		if (auto error = string("name", rule_.name); !error.empty())
 			return error;
-		static constexpr std::array<std::string_view, 11> kKeys {
-			"name",
-			"description",
-			"user_agent",
-			"user_agent_regex",
-			"accept",
-			"query",
-			"preferred_format",
-			"video_codecs",
-			"audio_codecs",
-			"legacy_ts_only",
-			"dash_timeline_from_period_start",
+		static constexpr std::array<std::string_view, 12> kKeys {
+			"name",		"description",	  "user_agent",	      "user_agent_regex",
+			"accept",	"query",	  "preferred_format", "video_codecs",
+			"audio_codecs", "legacy_ts_only", "dash_mpd",	      "live_start_segments",
 		};
 		g_autoptr(GList) members = json_object_get_members(object_);
 		for (GList *l = members; l; l = l->next) {
@@ -149,11 +141,25 @@ public:
 				return "\"legacy_ts_only\" must be true or false";
 			rule_.legacyTsOnly = json_node_get_boolean(node);
 		}
-		if (JsonNode *node
-		    = json_object_get_member(object_, "dash_timeline_from_period_start")) {
-			if (!isBoolean(node))
-				return "\"dash_timeline_from_period_start\" must be true or false";
-			rule_.dashTimelineFromPeriodStart = json_node_get_boolean(node);
+		std::string dashMpd = "window";
+		if (auto error = string("dash_mpd", dashMpd); !error.empty())
+			return error;
+		if (dashMpd == "window")
+			rule_.dashMpd = DashMpd::Window;
+		else if (dashMpd == "from_period_start")
+			rule_.dashMpd = DashMpd::FromPeriodStart;
+		else if (dashMpd == "by_time")
+			rule_.dashMpd = DashMpd::ByTime;
+		else
+			return "\"dash_mpd\" must be one of window, from_period_start, by_time; "
+			       "got \""
+				+ dashMpd + "\"";
+		if (JsonNode *node = json_object_get_member(object_, "live_start_segments")) {
+			if (!isInteger(node) || json_node_get_int(node) < 1
+			    || json_node_get_int(node) > kMaxLiveStartSegments)
+				return "\"live_start_segments\" must be a whole number from 1 to "
+					+ std::to_string(kMaxLiveStartSegments);
+			rule_.liveStartSegments = static_cast<uint32_t>(json_node_get_int(node));
 		}
 		return {};
 	}

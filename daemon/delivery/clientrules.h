@@ -34,6 +34,20 @@ using QueryParam = std::pair<std::string, std::string>;
  * "mpeg2video"; "aac", "opus", "mp3", "mp2", "ac3", "eac3", "flac"); an empty list accepts
  * every codec (a media server or a player built on FFmpeg).
  */
+/* Which rendering of a live MPD a client can follow (see dash.h). */
+enum class DashMpd {
+	Window, /* the window's segments, by $Number$: the names HLS uses too */
+	/* Timelines begin with their Period, evicted segments summarised: GStreamer's
+	 * dashdemux2 (1.22) mis-seeks in any other. */
+	FromPeriodStart,
+	/* Segments addressed by $Time$: FFmpeg's reader (5.1) takes a timeline index for
+	 * $Number$ when it re-reads a live MPD. */
+	ByTime,
+};
+
+/* The most segments a client rule may wait for: a live window holds more. */
+inline constexpr int kMaxLiveStartSegments = 5;
+
 struct ClientRule {
 	std::string name;
 	std::string description;
@@ -42,11 +56,14 @@ struct ClientRule {
 	std::vector<std::string> audioCodecs;
 	/* Plays only MPEG-TS: an HLS request gets MPEG-TS segments, a negotiated one a .ts. */
 	bool legacyTsOnly = false;
+	/* The live MPD a DASH client gets. */
+	DashMpd dashMpd = DashMpd::Window;
 	/*
-	 * Live MPD timelines begin with their Period, evicted segments summarised (sluice's
-	 * MpdTimeline::FromPeriodStart): for GStreamer's dashdemux2, which mis-seeks others.
+	 * Segments (of every track) a live playlist has before the client is answered; a cold
+	 * channel otherwise answers with its first. GStreamer's hlsdemux2 1.22 cannot follow a
+	 * live playlist it first saw with a single segment.
 	 */
-	bool dashTimelineFromPeriodStart = false;
+	uint32_t liveStartSegments = 1;
 
 	/*
 	 * Conditions, as written in the file (substrings lower-cased). Each kind that is given
@@ -92,7 +109,8 @@ public:
 	 *     "user_agent": ["VLC/", "LibVLC"], "user_agent_regex": "...",
 	 *     "accept": ["video/mp2t"], "query": {"client": "vlc"},
 	 *     "preferred_format": "ts", "video_codecs": [...], "audio_codecs": [...],
-	 *     "legacy_ts_only": false, "dash_timeline_from_period_start": false}, ...,
+	 *     "legacy_ts_only": false, "dash_mpd": "window",
+	 *     "live_start_segments": 1}, ...,
 	 *    {"name": "default"}]}
 	 * Errors (in the result's error, naming the rule by index and name): invalid JSON,
 	 * unknown or mistyped keys, a missing or duplicate name, an unknown format or codec, a

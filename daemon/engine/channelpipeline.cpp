@@ -64,6 +64,13 @@ ChannelPipeline::~ChannelPipeline()
 {
 	if (state_ == ChannelState::Starting)
 		settle(ChannelState::Failed, "the channel was stopped before it started");
+	if (segmentWaiters_.size() || !nextSegmentWaiters_.empty()) {
+		state_ = ChannelState::Failed;
+		lastError_ = "the channel was stopped";
+		segmentWaiters_.flush();
+		for (auto &[track, waiters] : nextSegmentWaiters_)
+			waiters->flush();
+	}
 	stop();
 	stopTs();
 	/* After the pipeline stopped: no probe or streaming thread reaches them any more. */
@@ -299,9 +306,29 @@ void ChannelPipeline::handleElementMessage(GstMessage *message)
 	}
 	if (gst_structure_has_name(s, "cmafsink-segment-added")) {
 		segments_++;
-		if (const char *track = gst_structure_get_string(s, "track"))
-			tracksWithSegment_.insert(track);
+		const char *track = gst_structure_get_string(s, "track");
+		NewestSegment made;
+		guint64 duration = 0;
+		if (track) {
+			trackSegments_[track]++;
+			gst_structure_get_uint64(s, "number", &made.number);
+			gst_structure_get_uint64(s, "media-time", &made.time);
+			gst_structure_get_uint64(s, "media-duration", &duration);
+			made.end = made.time + duration;
+			newest_[track] = made;
+		}
 		maybeRunning();
+		if (track) {
+			const std::string key = track;
+			if (auto it = nextSegmentWaiters_.find(key + "#n");
+			    it != nextSegmentWaiters_.end())
+				it->second->update(made.number);
+			if (auto it = nextSegmentWaiters_.find(key + "#t");
+			    it != nextSegmentWaiters_.end())
+				it->second->update(made.time);
+		}
+		if (state_ == ChannelState::Running)
+			segmentWaiters_.update(fewestSegments());
 	} else if (gst_structure_has_name(s, "smartsrc-classified")) {
 		onClassified(s);
 		maybeRunning();
@@ -385,10 +412,25 @@ void ChannelPipeline::maybeRunning()
 	}
 	/* No track cmafsink carries: nothing will come; the request decides (a transcode). */
 	for (const std::string &track : tracks) {
-		if (!tracksWithSegment_.count(track))
+		if (!trackSegments_.count(track))
 			return;
 	}
 	settle(ChannelState::Running, {});
+}
+
+uint64_t ChannelPipeline::fewestSegments() const
+{
+	std::set<std::string> tracks;
+	{
+		std::lock_guard<std::mutex> locker(lock_);
+		tracks = tracks_;
+	}
+	uint64_t fewest = UINT64_MAX;
+	for (const std::string &track : tracks) {
+		auto it = trackSegments_.find(track);
+		fewest = std::min<uint64_t>(fewest, it == trackSegments_.end() ? 0 : it->second);
+	}
+	return fewest;
 }
 
 void ChannelPipeline::settle(ChannelState state, std::string error)
@@ -415,6 +457,9 @@ void ChannelPipeline::settle(ChannelState state, std::string error)
 	if (state == ChannelState::Failed) {
 		fanout_.reset();
 		answerHlsTs(lastError_);
+		segmentWaiters_.flush();
+		for (auto &[track, waiters] : nextSegmentWaiters_)
+			waiters->flush();
 	}
 	std::vector<SettledCallback> waiters;
 	waiters.swap(waiters_);
@@ -428,6 +473,55 @@ void ChannelPipeline::whenSettled(SettledCallback callback)
 		waiters_.push_back(std::move(callback));
 	else
 		callback(*this);
+}
+
+void ChannelPipeline::whenSegments(uint32_t count, SettledCallback callback)
+{
+	whenSettled([this, count, callback = std::move(callback)](ChannelPipeline &) mutable {
+		if (state_ != ChannelState::Running || fewestSegments() >= count)
+			return callback(*this);
+		segmentWaiters_.add(count, options_.startTimeoutMs,
+				    [this, callback = std::move(callback)] { callback(*this); });
+	});
+}
+
+void ChannelPipeline::whenSegmentMade(const SegmentName &segment, guint waitMs,
+				      SettledCallback callback)
+{
+	auto last = newest_.find(segment.track);
+	if (state_ != ChannelState::Running || last == newest_.end()
+	    || segment.number != (segment.byTime ? last->second.end : last->second.number + 1))
+		return callback(*this);
+	std::unique_ptr<SegmentWaiters> &waiters
+		= nextSegmentWaiters_[segment.track + (segment.byTime ? "#t" : "#n")];
+	if (!waiters)
+		waiters = std::make_unique<SegmentWaiters>();
+	waiters->add(segment.number, waitMs,
+		     [this, callback = std::move(callback)] { callback(*this); });
+}
+
+void ChannelPipeline::noteSegmentRead(const std::string &clientKey, const SegmentName &segment)
+{
+	auto newest = newest_.find(segment.track);
+	if (newest == newest_.end())
+		return;
+	if (segment.number == (segment.byTime ? newest->second.time : newest->second.number))
+		atLiveEdge_[clientKey] = fewestSegments();
+	else
+		atLiveEdge_.erase(clientKey);
+}
+
+void ChannelPipeline::whenManifestChanged(const std::string &clientKey, guint waitMs,
+					  SettledCallback callback)
+{
+	auto edge = atLiveEdge_.find(clientKey);
+	if (state_ != ChannelState::Running || edge == atLiveEdge_.end()
+	    || fewestSegments() > edge->second)
+		return callback(*this);
+	const uint64_t next = edge->second + 1;
+	atLiveEdge_.erase(edge);
+	segmentWaiters_.add(next, waitMs,
+			    [this, callback = std::move(callback)] { callback(*this); });
 }
 
 GstBufferList *ChannelPipeline::resource(const std::string &name) const
@@ -455,6 +549,8 @@ size_t ChannelPipeline::activeClients(int64_t windowUs)
 {
 	const int64_t now = g_get_monotonic_time();
 	std::erase_if(clients_, [&](const auto &entry) { return now - entry.second > windowUs; });
+	std::erase_if(atLiveEdge_,
+		      [this](const auto &entry) { return !clients_.count(entry.first); });
 	return clients_.size() + tsClients();
 }
 

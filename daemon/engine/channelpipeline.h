@@ -20,7 +20,9 @@
 #include <libsoup/soup.h>
 
 #include "decisions.h"
+#include "manifests.h"
 #include "model.h"
+#include "segmentwaiters.h"
 #include "teebranch.h"
 #include "transcodebranch.h"
 #include "tsfanout.h"
@@ -112,6 +114,12 @@ public:
 	 * the destructor, as Failed).
 	 */
 	void whenSettled(SettledCallback callback);
+	/*
+	 * As whenSettled, but a running channel answers once every track has count segments
+	 * (or startTimeoutMs later with what it has): for players that cannot start from a
+	 * single-segment live playlist (a client rule's live_start_segments).
+	 */
+	void whenSegments(uint32_t count, SettledCallback callback);
 
 	/*
 	 * A continuous MPEG-TS client on msg (GET; the response is taken over): the source's own
@@ -123,16 +131,35 @@ public:
 	/*
 	 * HLS v3 with MPEG-TS segments (legacy clients): starts the TS path as a .ts client does
 	 * (the source's own bytes, or the mpegtsmux branch) and a TsSegmenter on it, then runs
-	 * callback once it has finished a segment (error empty), or with the reason it will not:
-	 * no TS can be made, the channel failed or stopped, or startTimeoutMs passed. At once when
-	 * a segment is there. Call on a Running channel.
+	 * callback once it has finished count segments (error empty), or with the reason it will
+	 * not: no TS can be made, the channel failed or stopped, or startTimeoutMs passed without
+	 * a segment (with one or more, it answers then with those). At once when they are there.
+	 * Call on a Running channel.
 	 */
 	using HlsTsCallback = std::function<void(ChannelPipeline &, const std::string &error)>;
-	void whenHlsTsReady(HlsTsCallback callback);
+	void whenHlsTsReady(uint32_t count, HlsTsCallback callback);
 	/* The HLS-TS segments, from the first legacy client on; null before. */
 	const TsSegmenter *segmenter() const { return segmenter_.get(); }
 	/* Whether the source's own TS bytes are available (smartsrc classified it raw). */
 	bool hasRawTs() const { return rawTs_; }
+
+	/*
+	 * Runs callback once the media segment (by number or start time) exists: at once when it
+	 * does, or when it is not the next one its track makes; else when it is made, or waitMs
+	 * later. For a client at the live edge asking a moment early (FFmpeg's DASH reader asks
+	 * for the next segment as soon as it has read the last, and skips ahead on a 404).
+	 */
+	void whenSegmentMade(const SegmentName &segment, guint waitMs, SettledCallback callback);
+	/* A client read a media segment: remembers whether it was its track's newest. */
+	void noteSegmentRead(const std::string &clientKey, const SegmentName &segment);
+	/*
+	 * For a client that re-reads the live manifest as soon as it has read a segment and
+	 * expects the next one listed there (FFmpeg's DASH reader): when its last segment was
+	 * the newest, runs callback once every track has a newer one, or waitMs later; else at
+	 * once. A blocking manifest reload, keyed by clientKey.
+	 */
+	void whenManifestChanged(const std::string &clientKey, guint waitMs,
+				 SettledCallback callback);
 
 	/* cmafsink's resource by name (transfer full), or null. */
 	GstBufferList *resource(const std::string &name) const;
@@ -187,7 +214,10 @@ private:
 	static void onTsHandoff(GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer data);
 	static gboolean drainTs(gpointer data);
 	static gboolean onHlsTsTimeout(gpointer data);
+	/* Answers the legacy HLS waiters: all of them with error, else those count allows. */
 	void answerHlsTs(const std::string &error);
+	/* The fewest segments any of the channel's tracks has had. */
+	uint64_t fewestSegments() const;
 	void handleElementMessage(GstMessage *message);
 	void onClassified(const GstStructure *s);
 	void maybeRunning();
@@ -219,7 +249,17 @@ private:
 	SourceInfo sourceInfo_;
 	bool classified_ = false;
 	std::string streamsSummary_;
-	std::set<std::string> tracksWithSegment_;
+	std::map<std::string, uint64_t> trackSegments_; /* segments made, by track */
+	SegmentWaiters segmentWaiters_; /* whenSegments() beyond the first */
+	/* The newest segment of each track: its number, its media time and where it ends. */
+	struct NewestSegment {
+		uint64_t number = 0;
+		uint64_t time = 0;
+		uint64_t end = 0;
+	};
+	std::map<std::string, NewestSegment> newest_;
+	/* Requests for the next segment, by track and ("#n"/"#t") how they name it. */
+	std::map<std::string, std::unique_ptr<SegmentWaiters>> nextSegmentWaiters_;
 	std::vector<SettledCallback> waiters_;
 	uint64_t segments_ = 0;
 	int64_t startedUs_ = 0;
@@ -227,6 +267,8 @@ private:
 	uint64_t bytesOut_ = 0;
 	int64_t lastActivityUs_ = 0;
 	std::map<std::string, int64_t> clients_; /* key -> last request */
+	/* Clients whose last segment read was the newest: key -> fewestSegments() then. */
+	std::map<std::string, uint64_t> atLiveEdge_;
 	std::string decision_;
 
 	/* Continuous TS: the bridge carries bytes from the handoff threads to the main thread. */
@@ -237,7 +279,7 @@ private:
 	bool muxBuilt_ = false;
 	/* HLS v3: the same bytes cut into segments, from the first legacy HLS client on. */
 	std::unique_ptr<TsSegmenter> segmenter_;
-	std::vector<HlsTsCallback> hlsTsWaiters_; /* until the first segment */
+	std::vector<std::pair<uint32_t, HlsTsCallback>> hlsTsWaiters_; /* (count, callback) */
 	guint hlsTsTimer_ = 0;
 
 	/* Main thread: branches by name, and those being taken out (kept until detached). */

@@ -106,7 +106,8 @@ gboolean ChannelPipeline::drainTs(gpointer data)
 		}
 		g_bytes_unref(bytes);
 	}
-	if (owner && owner->segmenter_ && owner->segmenter_->finished() > 0)
+	if (owner && owner->segmenter_ && owner->segmenter_->finished() > 0
+	    && !owner->hlsTsWaiters_.empty())
 		owner->answerHlsTs({});
 	return G_SOURCE_REMOVE;
 }
@@ -241,7 +242,7 @@ bool ChannelPipeline::addTsClient(SoupServerMessage *msg, bool passthrough, std:
 	return true;
 }
 
-void ChannelPipeline::whenHlsTsReady(HlsTsCallback callback)
+void ChannelPipeline::whenHlsTsReady(uint32_t count, HlsTsCallback callback)
 {
 	lastActivityUs_ = g_get_monotonic_time();
 	std::string error;
@@ -259,9 +260,9 @@ void ChannelPipeline::whenHlsTsReady(HlsTsCallback callback)
 		g_info("channel %" G_GUINT64_FORMAT ": HLS with MPEG-TS segments started",
 		       static_cast<guint64>(source_.channelId));
 	}
-	if (segmenter_->finished() > 0)
+	if (segmenter_->finished() >= std::max<uint32_t>(count, 1))
 		return callback(*this, {});
-	hlsTsWaiters_.push_back(std::move(callback));
+	hlsTsWaiters_.emplace_back(count, std::move(callback));
 	if (!hlsTsTimer_)
 		hlsTsTimer_ = g_timeout_add(options_.startTimeoutMs, onHlsTsTimeout, this);
 }
@@ -270,22 +271,35 @@ gboolean ChannelPipeline::onHlsTsTimeout(gpointer data)
 {
 	auto *self = static_cast<ChannelPipeline *>(data);
 	self->hlsTsTimer_ = 0;
-	self->answerHlsTs("no MPEG-TS segment from \"" + self->source_.uri + "\" within "
-			  + std::to_string(self->options_.startTimeoutMs / 1000.0).substr(0, 4)
-			  + " s");
+	/* With a segment, the waiters for more get what there is. */
+	if (self->segmenter_ && self->segmenter_->finished() > 0) {
+		for (auto &waiter : self->hlsTsWaiters_)
+			waiter.first = 1;
+		self->answerHlsTs({});
+	} else {
+		self->answerHlsTs(
+			"no MPEG-TS segment from \"" + self->source_.uri + "\" within "
+			+ std::to_string(self->options_.startTimeoutMs / 1000.0).substr(0, 4)
+			+ " s");
+	}
 	return G_SOURCE_REMOVE;
 }
 
-/* Answers the legacy HLS clients waiting for the first segment. */
 void ChannelPipeline::answerHlsTs(const std::string &error)
 {
-	if (hlsTsTimer_) {
+	const uint64_t finished = segmenter_ ? segmenter_->finished() : 0;
+	std::vector<HlsTsCallback> due;
+	std::erase_if(hlsTsWaiters_, [&](auto &waiter) {
+		if (error.empty() && waiter.first > finished)
+			return false;
+		due.push_back(std::move(waiter.second));
+		return true;
+	});
+	if (hlsTsWaiters_.empty() && hlsTsTimer_) {
 		g_source_remove(hlsTsTimer_);
 		hlsTsTimer_ = 0;
 	}
-	std::vector<HlsTsCallback> waiters;
-	waiters.swap(hlsTsWaiters_);
-	for (HlsTsCallback &callback : waiters)
+	for (HlsTsCallback &callback : due)
 		callback(*this, error);
 }
 

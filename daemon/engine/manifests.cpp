@@ -138,4 +138,28 @@ bool isManifestName(std::string_view name)
 	return name.ends_with(".m3u8") || name.ends_with(".mpd");
 }
 
+std::optional<SegmentName> parseMediaSegmentName(std::string_view name)
+{
+	if (!name.ends_with(".m4s"))
+		return std::nullopt;
+	name.remove_suffix(4);
+	const size_t dash = name.rfind('-');
+	if (dash == std::string_view::npos || dash == 0 || dash + 1 == name.size()
+	    || name.size() - dash - 1 > 19)
+		return std::nullopt;
+	std::string_view digits = name.substr(dash + 1);
+	const bool byTime = digits.front() == 't';
+	if (byTime)
+		digits.remove_prefix(1);
+	if (digits.empty())
+		return std::nullopt;
+	uint64_t number = 0;
+	for (char c : digits) {
+		if (c < '0' || c > '9')
+			return std::nullopt;
+		number = number * 10 + static_cast<uint64_t>(c - '0');
+	}
+	return SegmentName {std::string(name.substr(0, dash)), number, byTime};
+}
+
 } /* namespace sluice */

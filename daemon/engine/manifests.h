@@ -7,6 +7,8 @@
 
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,5 +36,16 @@ std::string_view resourceContentType(std::string_view name);
 
 /* .m3u8 and .mpd: live manifests, never cached. */
 bool isManifestName(std::string_view name);
+
+/*
+ * A media segment's track and number from its name ("video_0-12.m4s"), or its track and start
+ * time ("video_0-t180000.m4s", DASH $Time$); nullopt for any other name.
+ */
+struct SegmentName {
+	std::string track;
+	uint64_t number = 0; /* or the start time, when byTime */
+	bool byTime = false;
+};
+std::optional<SegmentName> parseMediaSegmentName(std::string_view name);
 
 } /* namespace sluice */

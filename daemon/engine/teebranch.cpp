@@ -40,11 +40,12 @@ TeeBranch::~TeeBranch()
 	}
 	std::vector<ReadyCallback> waiters;
 	waiters.swap(waiters_);
-	if (state_ == State::Starting) {
+	if (state_ == State::Starting || segmentWaiters_.size()) {
 		state_ = State::Failed;
 		error_ = "the channel stopped";
 		for (ReadyCallback &callback : waiters)
 			callback(*this);
+		segmentWaiters_.flush();
 	}
 	gst_object_unref(bin_);
 }
@@ -66,6 +67,7 @@ bool TeeBranch::linkTee(GstElement *tee, GstPad *target, const std::string &padN
 void TeeBranch::startBin(guint startTimeoutMs)
 {
 	gst_element_sync_state_with_parent(bin_);
+	startTimeoutMs_ = startTimeoutMs;
 	startTimer_ = g_timeout_add(startTimeoutMs, onStartTimeout, this);
 }
 
@@ -111,6 +113,7 @@ void TeeBranch::fail(std::string error)
 	waiters.swap(waiters_);
 	for (ReadyCallback &callback : waiters)
 		callback(*this);
+	segmentWaiters_.flush();
 }
 
 void TeeBranch::whenReady(ReadyCallback callback)
@@ -119,6 +122,24 @@ void TeeBranch::whenReady(ReadyCallback callback)
 		waiters_.push_back(std::move(callback));
 	else
 		callback(*this);
+}
+
+void TeeBranch::whenSegments(uint32_t count, ReadyCallback callback)
+{
+	whenReady([this, count, callback = std::move(callback)](TeeBranch &) mutable {
+		if (state_ != State::Ready || fewestSegments_ >= count)
+			return callback(*this);
+		segmentWaiters_.add(count, startTimeoutMs_,
+				    [this, callback = std::move(callback)] { callback(*this); });
+	});
+}
+
+void TeeBranch::segmentsMade(uint64_t fewest)
+{
+	fewestSegments_ = fewest;
+	if (fewest > 0)
+		setReady();
+	segmentWaiters_.update(fewest);
 }
 
 namespace {

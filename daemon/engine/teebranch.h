@@ -14,6 +14,8 @@
 
 #include <gst/gst.h>
 
+#include "segmentwaiters.h"
+
 namespace sluice {
 
 /*
@@ -43,6 +45,11 @@ public:
 	const std::string &error() const { return error_; }
 	/* Runs callback once ready or failed (now when it already is). */
 	void whenReady(ReadyCallback callback);
+	/*
+	 * As whenReady, but a ready branch answers once every track has count segments, or
+	 * after the start timeout with what it has (see SegmentWaiters).
+	 */
+	void whenSegments(uint32_t count, ReadyCallback callback);
 	/* A request for the branch: keeps it from idling out. */
 	void touch() { lastRequestUs_ = g_get_monotonic_time(); }
 	int64_t lastRequestUs() const { return lastRequestUs_; }
@@ -61,6 +68,8 @@ protected:
 	/* Brings the bin to the pipeline's state, after every linkTee. */
 	void startBin(guint startTimeoutMs);
 	void setReady();
+	/* A segment was made: the fewest segments any track of the branch has now. */
+	void segmentsMade(uint64_t fewest);
 
 	GstElement *pipeline_; /* not owned */
 	GstElement *bin_; /* owned (a reference) */
@@ -85,6 +94,9 @@ private:
 	State state_ = State::Starting;
 	std::string error_;
 	std::vector<ReadyCallback> waiters_;
+	SegmentWaiters segmentWaiters_;
+	uint64_t fewestSegments_ = 0;
+	guint startTimeoutMs_ = 0;
 	int64_t lastRequestUs_ = 0;
 	guint startTimer_ = 0;
 	/* (tee, its request src pad): references held. */

@@ -301,12 +301,14 @@ void TranscodeBranch::handleElementMessage(GstMessage *message)
 	if (!s || !gst_structure_has_name(s, "cmafsink-segment-added"))
 		return;
 	if (const char *track = gst_structure_get_string(s, "track"))
-		tracksWithSegment_.insert(track);
+		trackSegments_[track]++;
+	uint64_t fewest = UINT64_MAX;
 	for (const std::string &track : tracks_) {
-		if (!tracksWithSegment_.count(track))
-			return;
+		auto it = trackSegments_.find(track);
+		fewest = std::min<uint64_t>(fewest, it == trackSegments_.end() ? 0 : it->second);
 	}
-	setReady();
+	if (fewest != UINT64_MAX)
+		segmentsMade(fewest);
 }
 
 } /* namespace sluice */

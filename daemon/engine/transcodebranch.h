@@ -64,7 +64,7 @@ private:
 	TranscodeOptions options_;
 	GstElement *sink_ = nullptr; /* owned by bin_ */
 	std::set<std::string> tracks_;
-	std::set<std::string> tracksWithSegment_;
+	std::map<std::string, uint64_t> trackSegments_; /* segments made, by track */
 	std::string encoders_;
 };
 

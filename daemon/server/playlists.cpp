@@ -296,7 +296,15 @@ std::string manifestResource(bool dash, const ClientRule &client)
 {
 	if (!dash)
 		return kMultivariantPlaylistName;
-	return client.dashTimelineFromPeriodStart ? kMpdFromPeriodStartName : kMpdName;
+	switch (client.dashMpd) {
+	case DashMpd::FromPeriodStart:
+		return kMpdFromPeriodStartName;
+	case DashMpd::ByTime:
+		return kMpdByTimeName;
+	case DashMpd::Window:
+		break;
+	}
+	return kMpdName;
 }
 
 /* The cmafsink resource behind a requested name: the MPD this client can follow. */
@@ -355,35 +363,37 @@ void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &pr
  * segment; the segments are {channel}/ts-<n>.ts.
  */
 void serveHlsTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &profile,
-		const ClientFormat &client, const std::string &channelDir)
+		uint32_t startSegments, const ClientFormat &client, const std::string &channelDir)
 {
-	pipeline.whenSettled([ex, profile, client, channelDir](ChannelPipeline &running) {
+	pipeline.whenSettled([ex, profile, client, channelDir,
+			      startSegments](ChannelPipeline &running) {
 		if (running.state() == ChannelState::Failed)
 			return ex->respond(unavailable(running));
 		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, profile);
 		if (delivery.mode == DeliveryMode::Transcode)
 			return ex->respond(transcodeNotAvailable(profile, delivery,
 								 "HLS with MPEG-TS segments"));
-		running.whenHlsTsReady([ex, channelDir](ChannelPipeline &ready,
-							const std::string &error) {
-			if (!error.empty()) {
-				Response response
-					= errorResponse({503, "source_unavailable", error, {}});
-				response.header("Retry-After", kRetryAfterS);
-				streamHeaders(response, "", "mpegts");
-				return ex->respond(response);
-			}
-			const char *mode = ready.hasRawTs() ? "passthrough" : "repackage";
-			ready.setDecision(mode);
-			Response response;
-			response.contentType = "application/vnd.apple.mpegurl";
-			response.body = ready.segmenter()->playlist(channelDir + "/");
-			response.header("Cache-Control", "no-cache");
-			streamHeaders(response, mode, "mpegts");
-			if (ex->method() == "GET")
-				ready.addBytesOut(response.body.size());
-			ex->respond(response);
-		});
+		running.whenHlsTsReady(
+			startSegments,
+			[ex, channelDir](ChannelPipeline &ready, const std::string &error) {
+				if (!error.empty()) {
+					Response response = errorResponse(
+						{503, "source_unavailable", error, {}});
+					response.header("Retry-After", kRetryAfterS);
+					streamHeaders(response, "", "mpegts");
+					return ex->respond(response);
+				}
+				const char *mode = ready.hasRawTs() ? "passthrough" : "repackage";
+				ready.setDecision(mode);
+				Response response;
+				response.contentType = "application/vnd.apple.mpegurl";
+				response.body = ready.segmenter()->playlist(channelDir + "/");
+				response.header("Cache-Control", "no-cache");
+				streamHeaders(response, mode, "mpegts");
+				if (ex->method() == "GET")
+					ready.addBytesOut(response.body.size());
+				ex->respond(response);
+			});
 	});
 }
 
@@ -424,7 +434,8 @@ void serveTsSegment(ServerContext &context, const ExchangePtr &ex, const Channel
  */
 void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline &running,
 		  const Profile &profile, const DeliveryDecision &delivery,
-		  const std::string &manifest, const std::string &channelDir)
+		  const std::string &manifest, uint32_t startSegments,
+		  const std::string &channelDir)
 {
 	std::string error;
 	TranscodeBranch *variant = running.transcodeVariant(profile, delivery, error);
@@ -441,21 +452,23 @@ void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline
 	}
 	running.setDecision("transcode");
 	const std::string prefix = channelDir + "/" + variant->name() + "/";
-	variant->whenReady([&context, ex, &running, manifest, prefix](TeeBranch &branch) {
-		if (branch.failed()) {
-			Response response = errorResponse(
-				{503, "transcode_not_available", branch.error(), {}});
-			response.header("Retry-After", kRetryAfterS);
-			streamHeaders(response, "transcode", "");
-			return ex->respond(response);
-		}
-		const std::string servedAs = manifest.ends_with(".mpd") ? kMpdName : manifest;
-		auto response
-			= variantResponse(context, ex, running, branch, manifest, servedAs, prefix);
-		if (!response)
-			return ex->respond(unavailable(running));
-		ex->respond(*response);
-	});
+	variant->whenSegments(
+		startSegments, [&context, ex, &running, manifest, prefix](TeeBranch &branch) {
+			if (branch.failed()) {
+				Response response = errorResponse(
+					{503, "transcode_not_available", branch.error(), {}});
+				response.header("Retry-After", kRetryAfterS);
+				streamHeaders(response, "transcode", "");
+				return ex->respond(response);
+			}
+			const std::string servedAs
+				= manifest.ends_with(".mpd") ? kMpdName : manifest;
+			auto response = variantResponse(context, ex, running, branch, manifest,
+							servedAs, prefix);
+			if (!response)
+				return ex->respond(unavailable(running));
+			ex->respond(*response);
+		});
 }
 
 void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &proxy,
@@ -511,27 +524,47 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 	if (format == DeliveryFormat::TsContinuous)
 		return serveTs(ex, pipeline, *profile, container.client);
 	if (format == DeliveryFormat::HlsTs)
-		return serveHlsTs(ex, pipeline, *profile, container.client, channelDir);
+		return serveHlsTs(ex, pipeline, *profile, request.client.liveStartSegments,
+				  container.client, channelDir);
 	const bool dash = format == DeliveryFormat::Dash;
 	const std::string manifest = manifestResource(dash, request.client);
 	Profile chosen = *profile;
-	/* Answered once the channel runs (the first segment of every track) or failed. */
-	pipeline.whenSettled([&context, ex, chosen, client = container.client, manifest,
-			      channelDir](ChannelPipeline &running) {
-		if (running.state() == ChannelState::Failed)
-			return ex->respond(unavailable(running));
-		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, chosen);
-		if (delivery.mode == DeliveryMode::Transcode)
-			return serveVariant(context, ex, running, chosen, delivery, manifest,
-					    channelDir);
-		running.setDecision(std::string(toString(delivery.mode)));
-		const std::string servedAs = manifest.ends_with(".mpd") ? kMpdName : manifest;
-		auto response = resourceResponse(context, ex, running, manifest, servedAs,
-						 channelDir + "/");
-		if (!response)
-			return ex->respond(unavailable(running));
-		ex->respond(*response);
-	});
+	/*
+	 * Answered once the channel runs (the first segment of every track; more for a client
+	 * whose rule asks) or failed.
+	 */
+	const uint32_t startSegments = request.client.liveStartSegments;
+	pipeline.whenSegments(
+		startSegments,
+		[&context, ex, chosen, client = container.client, manifest, startSegments,
+		 channelDir](ChannelPipeline &running) {
+			if (running.state() == ChannelState::Failed)
+				return ex->respond(unavailable(running));
+			DeliveryDecision delivery
+				= selectDelivery(running.sourceInfo(), client, chosen);
+			if (delivery.mode == DeliveryMode::Transcode)
+				return serveVariant(context, ex, running, chosen, delivery,
+						    manifest, startSegments, channelDir);
+			running.setDecision(std::string(toString(delivery.mode)));
+			auto serve = [&context, ex, manifest, channelDir](ChannelPipeline &ready) {
+				if (ready.state() == ChannelState::Failed)
+					return ex->respond(unavailable(ready));
+				const std::string servedAs
+					= manifest.ends_with(".mpd") ? kMpdName : manifest;
+				auto response = resourceResponse(context, ex, ready, manifest,
+								 servedAs, channelDir + "/");
+				if (!response)
+					return ex->respond(unavailable(ready));
+				ex->respond(*response);
+			};
+			/* FFmpeg re-reads the MPD as soon as it has read a segment, and wants the
+			 * next. */
+			if (manifest == kMpdByTimeName)
+				return running.whenManifestChanged(
+					clientKey(*ex), 2000 * context.config.segmentDurationS,
+					serve);
+			serve(running);
+		});
 }
 
 void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel &channel,
@@ -560,7 +593,7 @@ void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel 
 				       "channel " + std::to_string(channel.id) + " is not running",
 				       {}}));
 	pipeline->noteRequest(clientKey(*ex));
-	pipeline->whenSettled([&context, ex, name](ChannelPipeline &running) {
+	auto respond = [&context, ex, name](ChannelPipeline &running) {
 		if (running.state() == ChannelState::Failed)
 			return ex->respond(unavailable(running));
 		auto response = resourceResponse(context, ex, running,
@@ -572,7 +605,18 @@ void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel 
 			return ex->respond(missing);
 		}
 		ex->respond(*response);
-	});
+	};
+	/* The segment being made: answered when it is, within two segment durations. */
+	if (std::optional<SegmentName> segment = parseMediaSegmentName(name))
+		return pipeline->whenSettled([segment, respond, &context,
+					      key = clientKey(*ex)](ChannelPipeline &running) {
+			running.whenSegmentMade(*segment, 2000 * context.config.segmentDurationS,
+						[segment, respond, key](ChannelPipeline &made) {
+							made.noteSegmentRead(key, *segment);
+							respond(made);
+						});
+		});
+	pipeline->whenSettled(respond);
 }
 
 /* /live/{proxy}/{channel}/{variant}/{resource}: a transcoded variant's. */

@@ -177,7 +177,7 @@ void appendTimeline(std::string &out, const std::vector<SegmentRecord> &segments
 
 void appendRepresentation(std::string &out, const SegmentWindow &window, size_t track,
 			  const PeriodRecord &period, const std::vector<SegmentRecord> &segments,
-			  bool fromPeriodStart)
+			  bool fromPeriodStart, MpdAddressing addressing)
 {
 	EvictedRun evicted;
 	const SegmentRecord *first = window.firstSegment(track, period.index);
@@ -219,10 +219,13 @@ void appendRepresentation(std::string &out, const SegmentWindow &window, size_t 
 	attr(out, "timescale", timescale);
 	attr(out, "presentationTimeOffset",
 	     static_cast<uint64_t>(std::llround(period.start * timescale)));
-	attr(out, "startNumber", segments.front().number - evicted.count);
+	if (addressing == MpdAddressing::Number)
+		attr(out, "startNumber", segments.front().number - evicted.count);
 	attr(out, "initialization",
 	     "$RepresentationID$-init-" + std::to_string(period.index) + ".mp4");
-	attr(out, "media", "$RepresentationID$-$Number$.m4s");
+	attr(out, "media",
+	     addressing == MpdAddressing::Number ? "$RepresentationID$-$Number$.m4s"
+						 : "$RepresentationID$-t$Time$.m4s");
 	out += ">\n";
 	appendTimeline(out, segments, evicted);
 	out += "        </SegmentTemplate>\n";
@@ -230,7 +233,8 @@ void appendRepresentation(std::string &out, const SegmentWindow &window, size_t 
 }
 
 void appendAdaptationSet(std::string &out, const SegmentWindow &window, const Group &group,
-			 size_t groupId, const PeriodRecord &period, bool fromPeriodStart)
+			 size_t groupId, const PeriodRecord &period, bool fromPeriodStart,
+			 MpdAddressing addressing)
 {
 	/* A track without segments in this period isn't in it (a track can join late). */
 	std::vector<std::pair<size_t, std::vector<SegmentRecord>>> members;
@@ -274,14 +278,16 @@ void appendAdaptationSet(std::string &out, const SegmentWindow &window, const Gr
 	out += ">\n";
 
 	for (const auto &[track, segments] : members)
-		appendRepresentation(out, window, track, period, segments, fromPeriodStart);
+		appendRepresentation(out, window, track, period, segments, fromPeriodStart,
+				     addressing);
 
 	out += "    </AdaptationSet>\n";
 }
 
 } /* namespace */
 
-std::string renderMpd(const SegmentWindow &window, int64_t nowMs, MpdTimeline timeline)
+std::string renderMpd(const SegmentWindow &window, int64_t nowMs, MpdTimeline timeline,
+		      MpdAddressing addressing)
 {
 	/*
 	 * A live stream that ended becomes static (DASH-IF IOP 4.6: dynamic to static at the end
@@ -352,7 +358,8 @@ std::string renderMpd(const SegmentWindow &window, int64_t nowMs, MpdTimeline ti
 		out += ">\n";
 		for (size_t g = 0; g < groups.size(); g++)
 			appendAdaptationSet(out, window, groups[g], g, period,
-					    dynamic && timeline == MpdTimeline::FromPeriodStart);
+					    dynamic && timeline == MpdTimeline::FromPeriodStart,
+					    addressing);
 		out += "  </Period>\n";
 	}
 	/* The schema wants at least one Period, even before the first segment. */

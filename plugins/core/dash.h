@@ -37,8 +37,20 @@ enum class MpdTimeline {
 	FromPeriodStart,
 };
 
+/* How SegmentTemplate@media names a segment. */
+enum class MpdAddressing {
+	Number, /* $Number$: the names HLS uses too (mediaSegmentName) */
+	/*
+	 * $Time$, no startNumber (mediaSegmentTimeName): for FFmpeg's DASH reader (5.1 at
+	 * least), which uses a segment's index in the timeline as its $Number$ when it re-reads
+	 * a live MPD, and so re-reads or skips segments once the window has slid.
+	 */
+	Time,
+};
+
 std::string renderMpd(const SegmentWindow &window, int64_t nowMs,
-		      MpdTimeline timeline = MpdTimeline::Window);
+		      MpdTimeline timeline = MpdTimeline::Window,
+		      MpdAddressing addressing = MpdAddressing::Number);
 
 /*
  * The MPD with the value of its urn:mpeg:dash:utc:direct:2014 UTCTiming set to nowMs (Unix

@@ -34,6 +34,11 @@ std::string mediaSegmentName(const std::string &trackId, uint64_t number)
 	return trackId + "-" + std::to_string(number) + ".m4s";
 }
 
+std::string mediaSegmentTimeName(const std::string &trackId, uint64_t startTime)
+{
+	return trackId + "-t" + std::to_string(startTime) + ".m4s";
+}
+
 std::string mediaPlaylistName(const std::string &trackId)
 {
 	return trackId + ".m3u8";

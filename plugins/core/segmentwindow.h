@@ -67,11 +67,15 @@ struct WindowConfig {
 /* File names, in one place so the element, the manifests and a server agree. */
 std::string initSegmentName(const std::string &trackId, uint32_t period);
 std::string mediaSegmentName(const std::string &trackId, uint64_t number);
+/* The same segment addressed by its start time (DASH $Time$): "video_0-t180000.m4s". */
+std::string mediaSegmentTimeName(const std::string &trackId, uint64_t startTime);
 std::string mediaPlaylistName(const std::string &trackId);
 inline constexpr const char *kMultivariantPlaylistName = "master.m3u8";
 inline constexpr const char *kMpdName = "manifest.mpd";
 /* Live and in memory only: the MPD whose timelines begin with their Period (MpdTimeline). */
 inline constexpr const char *kMpdFromPeriodStartName = "manifest-from-period-start.mpd";
+/* Live and in memory only: the MPD addressing segments by time (MpdAddressing::Time). */
+inline constexpr const char *kMpdByTimeName = "manifest-by-time.mpd";
 
 /* UTC time in ms since the Unix epoch as ISO 8601 with milliseconds: 2026-11-21T06:12:30.123Z. */
 std::string formatUtcTime(int64_t ms);

@@ -82,11 +82,15 @@ bool CmafOutput::publishManifests(size_t changed, std::string &error)
 		     bufferListFromBytes(renderMultivariantPlaylist(window)), error)
 	    || !publish(kMpdName, bufferListFromBytes(renderMpd(window, nowMs)), error))
 		return false;
-	/* For a server to hand to GStreamer's dashdemux2; not written to disk. */
-	if (config_.location.empty() && config_.window.mode == WindowMode::Live)
+	/* For a server to hand to GStreamer's dashdemux2 and FFmpeg; not written to disk. */
+	if (aliasesInMemory()) {
 		store_.put(kMpdFromPeriodStartName,
 			   bufferListFromBytes(
 				   renderMpd(window, nowMs, MpdTimeline::FromPeriodStart)));
+		store_.put(kMpdByTimeName,
+			   bufferListFromBytes(renderMpd(window, nowMs, MpdTimeline::Window,
+							 MpdAddressing::Time)));
+	}
 	return true;
 }
 
@@ -108,6 +112,12 @@ size_t CmafOutput::keepOnDisk() const
  * it goes to disk: then the files are the output, and holding every segment a second time only
  * churns the heap (measured: 40% more system time repackaging 600 MB).
  */
+/* Live in memory: served to clients that need other names (see kMpdByTimeName). */
+bool CmafOutput::aliasesInMemory() const
+{
+	return config_.location.empty() && config_.window.mode == WindowMode::Live;
+}
+
 size_t CmafOutput::keepInMemory() const
 {
 	const size_t window = config_.window.windowSize;
@@ -145,12 +155,21 @@ bool CmafOutput::addSegment(size_t index, const SegmentRecord &record, GRef<GstB
 		removeFile(config_.location, track.onDisk.front());
 		track.onDisk.pop_front();
 	}
+	/* The same bytes under the name by time, for the MPD that addresses them so. */
+	const std::string timeName = mediaSegmentTimeName(id, added.startTime);
+	if (aliasesInMemory())
+		store_.put(timeName, data);
 	if (!publish(out.name, std::move(data), error))
 		return false;
 	if (!config_.location.empty())
 		track.onDisk.push_back(out.name);
 	track.inMemory.push_back(out.name);
-	for (size_t keep = keepInMemory(); track.inMemory.size() > keep;) {
+	if (aliasesInMemory())
+		track.inMemory.push_back(timeName);
+	const size_t segments = keepInMemory();
+	const size_t names = aliasesInMemory() ? 2 : 1;
+	for (size_t keep = segments == SIZE_MAX ? SIZE_MAX : segments * names;
+	     track.inMemory.size() > keep;) {
 		store_.remove(track.inMemory.front());
 		track.inMemory.pop_front();
 	}

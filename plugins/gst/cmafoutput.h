@@ -87,6 +87,7 @@ private:
 	bool publishManifests(size_t changed, std::string &error);
 	size_t keepOnDisk() const;
 	size_t keepInMemory() const;
+	bool aliasesInMemory() const;
 
 	std::mutex lock_; /* guards everything below except store_ */
 	OutputConfig config_;

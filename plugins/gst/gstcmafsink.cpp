@@ -280,7 +280,8 @@ static GstFlowReturn emit_fragment(GstCmafSink *self, CmafPad &cp)
 		out.number, "period", G_TYPE_UINT, out.period, "running-time", GST_TYPE_CLOCK_TIME,
 		static_cast<GstClockTime>(frag.startPts - kMediaTimeOffset), "duration",
 		GST_TYPE_CLOCK_TIME, static_cast<GstClockTime>(frag.durationNs), "size",
-		G_TYPE_UINT64, record.size, nullptr);
+		G_TYPE_UINT64, record.size, "media-time", G_TYPE_UINT64, record.startTime,
+		"media-duration", G_TYPE_UINT64, record.duration, nullptr);
 	gst_element_post_message(GST_ELEMENT(self), gst_message_new_element(GST_OBJECT(self), s));
 	return GST_FLOW_OK;
 }

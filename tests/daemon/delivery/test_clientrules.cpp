@@ -47,12 +47,11 @@ TEST(SeedRules, LoadInOrderWithDefaultLast)
 	std::vector<std::string> names;
 	for (const ClientRule &rule : seed().rules())
 		names.push_back(rule.name);
-	EXPECT_EQ(
-		names,
-		(std::vector<std::string> {"legacy-stb", "plex", "jellyfin", "emby", "tivimate",
-					   "kodi", "vlc", "mpv", "ffmpeg", "smart-tv", "android-tv",
-					   "apple", "edge", "chrome", "firefox", "gstreamer",
-					   "default"}));
+	EXPECT_EQ(names,
+		  (std::vector<std::string> {"legacy-stb", "plex", "jellyfin", "emby", "tivimate",
+					     "kodi", "vlc", "mpv", "ffmpeg", "smart-tv",
+					     "android-tv", "apple", "edge", "chrome", "firefox",
+					     "gstreamer", "default"}));
 	EXPECT_TRUE(seed().rules().back().matchesEverything());
 }
 
@@ -389,7 +388,7 @@ TEST(Semantics, RuleFieldsAreRead)
 	     "user_agent_regex": "y", "accept": ["Z"], "query": {"q": "V"},
 	     "preferred_format": "ts", "video_codecs": ["H264", "mpeg2video"],
 	     "audio_codecs": ["mp2"], "legacy_ts_only": true,
-	     "dash_timeline_from_period_start": true},
+	     "dash_mpd": "from_period_start", "live_start_segments": 3},
 	    {"name": "default"}
 	  ]
 	})");
@@ -402,8 +401,10 @@ TEST(Semantics, RuleFieldsAreRead)
 	EXPECT_EQ(rule.query, (std::vector<QueryParam> {{"q", "v"}}));
 	EXPECT_EQ(rule.preferredFormat, PreferredFormat::Ts);
 	EXPECT_EQ(rule.videoCodecs, (std::vector<std::string> {"h264", "mpeg2video"}));
-	EXPECT_TRUE(rule.dashTimelineFromPeriodStart);
-	EXPECT_FALSE(result.rules->rules()[1].dashTimelineFromPeriodStart);
+	EXPECT_EQ(rule.dashMpd, DashMpd::FromPeriodStart);
+	EXPECT_EQ(rule.liveStartSegments, 3u);
+	EXPECT_EQ(result.rules->rules()[1].dashMpd, DashMpd::Window);
+	EXPECT_EQ(result.rules->rules()[1].liveStartSegments, 1u);
 	EXPECT_EQ(rule.audioCodecs, std::vector<std::string> {"mp2"});
 	EXPECT_TRUE(rule.legacyTsOnly);
 	EXPECT_FALSE(rule.matchesEverything());
@@ -550,10 +551,19 @@ INSTANTIATE_TEST_SUITE_P(
 			"legacy_not_boolean",
 			R"({"version": 1, "rules": [{"name": "default", "legacy_ts_only": "yes"}]})",
 			"\"legacy_ts_only\" must be true or false"},
-		LoadErrorCase {"dash_timeline_not_boolean",
+		LoadErrorCase {
+			"dash_mpd_unknown",
+			R"({"version": 1, "rules": [{"name": "default", "dash_mpd": "x"}]})",
+			"\"dash_mpd\" must be one of window, from_period_start, by_time; got "
+			"\"x\""},
+		LoadErrorCase {"live_start_segments_zero",
 			       R"({"version": 1, "rules": [{"name": "default", )"
-			       R"("dash_timeline_from_period_start": 1}]})",
-			       "\"dash_timeline_from_period_start\" must be true or false"},
+			       R"("live_start_segments": 0}]})",
+			       "\"live_start_segments\" must be a whole number from 1 to 5"},
+		LoadErrorCase {"live_start_segments_not_integer",
+			       R"({"version": 1, "rules": [{"name": "default", )"
+			       R"("live_start_segments": "2"}]})",
+			       "\"live_start_segments\" must be a whole number from 1 to 5"},
 		LoadErrorCase {
 			"catch_all_not_last",
 			R"({"version": 1, "rules": [{"name": "all"}, {"name": "vlc", "user_agent": ["vlc"]}]})",
@@ -570,7 +580,8 @@ TEST(LoadError, MessagesInFull)
 			  .error,
 		  "client rules: rule 0 (\"a\"): unknown key \"user_agnet\" (known: name, "
 		  "description, user_agent, user_agent_regex, accept, query, preferred_format, "
-		  "video_codecs, audio_codecs, legacy_ts_only, dash_timeline_from_period_start)");
+		  "video_codecs, audio_codecs, legacy_ts_only, dash_mpd, "
+		  "live_start_segments)");
 	EXPECT_EQ(ClientRules::load(R"({"version": 1, "rules": [{"name": "x"}, )"
 				    R"({"name": "y", "user_agent": ["y"]}]})")
 			  .error,

@@ -70,3 +70,26 @@ TEST(EngineManifests, ResourceNames)
 	EXPECT_TRUE(isManifestName("video_0.m3u8"));
 	EXPECT_FALSE(isManifestName("video_0-3.m4s"));
 }
+
+TEST(EngineManifests, MediaSegmentNames)
+{
+	auto parsed = parseMediaSegmentName("video_0-12.m4s");
+	ASSERT_TRUE(parsed);
+	EXPECT_EQ(parsed->track, "video_0");
+	EXPECT_EQ(parsed->number, 12u);
+	parsed = parseMediaSegmentName("t3-vp9-opus-9999999999999999999.m4s");
+	ASSERT_TRUE(parsed);
+	EXPECT_EQ(parsed->track, "t3-vp9-opus");
+	EXPECT_EQ(parsed->number, 9999999999999999999u);
+	EXPECT_FALSE(parsed->byTime);
+	parsed = parseMediaSegmentName("audio_0-t96256.m4s");
+	ASSERT_TRUE(parsed);
+	EXPECT_EQ(parsed->track, "audio_0");
+	EXPECT_EQ(parsed->number, 96256u);
+	EXPECT_TRUE(parsed->byTime);
+	for (const char *name :
+	     {"video_0-init-0.mp4", "video_0-.m4s", "-3.m4s", "video_0-1x.m4s", "video_0.m3u8",
+	      "video_0-3.mp4", "video_0-99999999999999999999.m4s", "video_0-t.m4s",
+	      "video_0-tt1.m4s"})
+		EXPECT_FALSE(parseMediaSegmentName(name)) << name;
+}
