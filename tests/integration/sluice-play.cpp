@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <mutex>
 
+#include <unistd.h>
+
 #include <gst/audio/audio.h>
 #include <gst/gst.h>
 
@@ -104,10 +106,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	/* A live stream has no EOS: a viewer stops watching. */
-	const GstClockTime deadline = argc == 3
-		? gst_util_get_timestamp()
+	const GstClockTime deadline = argc == 3 ? gst_util_get_timestamp()
 			+ static_cast<GstClockTime>(g_ascii_strtod(argv[2], nullptr) * GST_SECOND)
-		: GST_CLOCK_TIME_NONE;
+						: GST_CLOCK_TIME_NONE;
 
 	Sink video {0, "video"};
 	Sink audio {1, "audio"};
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
 	g_signal_connect(playbin, "deep-element-added", G_CALLBACK(onElementAdded), nullptr);
 
 	int status = 1;
+	bool timeUp = false;
 	g_autoptr(GstBus) bus = gst_element_get_bus(playbin);
 	if (gst_element_set_state(playbin, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
 		std::fprintf(stderr, "ERROR: playbin3 refused to go to PLAYING\n");
@@ -128,15 +130,18 @@ int main(int argc, char **argv)
 		g_autoptr(GstMessage) msg = nullptr;
 		while (true) {
 			const GstClockTime now = gst_util_get_timestamp();
-			const GstClockTime wait = deadline == GST_CLOCK_TIME_NONE ? GST_CLOCK_TIME_NONE
-				: deadline > now					    ? deadline - now
-											    : 0;
+			const GstClockTime wait = deadline == GST_CLOCK_TIME_NONE
+				? GST_CLOCK_TIME_NONE
+				: deadline > now ? deadline - now
+						 : 0;
 			msg = gst_bus_timed_pop_filtered(
 				bus, wait,
 				static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR
 							    | GST_MESSAGE_WARNING));
-			if (!msg)
-				break; /* the viewer's time is up */
+			if (!msg) {
+				timeUp = true; /* the viewer's time is up */
+				break;
+			}
 			if (GST_MESSAGE_TYPE(msg) != GST_MESSAGE_WARNING)
 				break;
 			g_autoptr(GError) err = nullptr;
@@ -159,6 +164,16 @@ int main(int argc, char **argv)
 		}
 	}
 
+	if (timeUp) {
+		/*
+		 * The viewer closes the player mid-stream. Not torn down: GStreamer 1.22.0's
+		 * adaptivedemux2 can abort when a live demuxer is stopped mid-download (its
+		 * download thread and the state change race over a libsoup stream).
+		 */
+		std::fflush(stdout);
+		std::fflush(stderr);
+		_exit(status);
+	}
 	gst_element_set_state(playbin, GST_STATE_NULL);
 	gst_object_unref(playbin);
 	std::fflush(stdout);
