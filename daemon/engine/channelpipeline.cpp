@@ -274,7 +274,10 @@ gboolean ChannelPipeline::onBusMessage(GstBus *, GstMessage *message, gpointer d
 		gst_message_parse_warning(message, &error, nullptr);
 		g_info("channel %" G_GUINT64_FORMAT ": %s",
 		       static_cast<guint64>(self->source_.channelId), error->message);
-		self->lastError_ = error->message;
+		/* The engine asks every source for its raw TS; that one without it has none is
+		 * expected, and no reason to give a client. */
+		if (!g_error_matches(error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE))
+			self->lastError_ = error->message;
 		break;
 	}
 	case GST_MESSAGE_EOS:

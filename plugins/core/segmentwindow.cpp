@@ -116,6 +116,11 @@ std::vector<SegmentRecord> SegmentWindow::append(size_t index, SegmentRecord seg
 	Track &t = tracks_[index];
 	const uint32_t timescale = std::max<uint32_t>(t.description.timescale, 1);
 
+	/* A track that was not told of the newest period joins it once its media get there. */
+	if (started_ && t.period < currentPeriod_ && !periods_.empty()
+	    && periods_.back().index == currentPeriod_
+	    && seconds(segment.startTime, timescale) >= periods_.back().start)
+		t.period = currentPeriod_;
 	segment.number = t.nextNumber++;
 	segment.period = t.period;
 
@@ -223,6 +228,23 @@ void SegmentWindow::startDiscontinuity()
 	discontinuityPending_ = true;
 	for (Track &t : tracks_)
 		t.period = currentPeriod_ + 1;
+}
+
+void SegmentWindow::startDiscontinuity(size_t index)
+{
+	if (!started_ || index >= tracks_.size())
+		return;
+	Track &t = tracks_[index];
+	const uint32_t newest = discontinuityPending_ ? currentPeriod_ + 1 : currentPeriod_;
+	if (t.period < newest) {
+		t.period = newest; /* joins the period another track opened */
+		return;
+	}
+	/* Already at the start of the newest period: nothing of it to break from. */
+	if (discontinuityPending_ || t.segments.empty() || t.segments.back().period != newest)
+		return;
+	discontinuityPending_ = true;
+	t.period = currentPeriod_ + 1;
 }
 
 void SegmentWindow::end()

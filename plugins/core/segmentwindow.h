@@ -103,6 +103,13 @@ public:
 
 	/* The next segment of every track starts a new period (EXT-X-DISCONTINUITY, new Period). */
 	void startDiscontinuity();
+	/*
+	 * One track crossed a discontinuity (a new source reached it): its next segment starts a
+	 * new period, or joins the one another track opened already. A track that has not
+	 * crossed yet keeps adding to its old period (the old source's last segment), until it
+	 * crosses or appends a segment that starts at or after the new period's start.
+	 */
+	void startDiscontinuity(size_t track);
 
 	/* End of stream: manifests get EXT-X-ENDLIST / a presentation duration. */
 	void end();

@@ -50,12 +50,17 @@ size_t CmafOutput::setTrack(size_t index, const TrackDescription &description,
 	return index;
 }
 
-void CmafOutput::startDiscontinuity()
+void CmafOutput::startDiscontinuity(size_t track)
 {
 	std::lock_guard<std::mutex> locker(lock_);
-	window_->startDiscontinuity();
-	for (Track &track : tracks_)
-		track.initPeriod = UINT32_MAX;
+	if (track == SIZE_MAX || track >= tracks_.size()) {
+		window_->startDiscontinuity();
+		for (Track &t : tracks_)
+			t.initPeriod = UINT32_MAX;
+		return;
+	}
+	window_->startDiscontinuity(track);
+	tracks_[track].initPeriod = UINT32_MAX;
 }
 
 bool CmafOutput::publish(const std::string &name, GRef<GstBufferList> data, std::string &error)

@@ -60,8 +60,12 @@ public:
 	size_t setTrack(size_t index, const TrackDescription &description,
 			std::vector<uint8_t> init);
 
-	/* The next segment of every track starts a new period (new init, discontinuity). */
-	void startDiscontinuity();
+	/*
+	 * A track reached a new stream: its next segment starts a new period (new init,
+	 * discontinuity) or joins the one another track started (SegmentWindow); SIZE_MAX (a
+	 * track not in the window yet): every track's next segment does.
+	 */
+	void startDiscontinuity(size_t track);
 
 	/* data: the segment's bytes (header buffer first, then the samples' buffers). */
 	bool addSegment(size_t track, const SegmentRecord &record, GRef<GstBufferList> data,

@@ -323,13 +323,17 @@ static bool activate_track(GstCmafSink *self, CmafPad &cp)
 	return true;
 }
 
-/* A new period for every track: closes this track's fragment and marks the window. */
+/*
+ * This track reached a new stream: its last fragment closes in the old period, the next one
+ * starts the new period (or joins it when another track got there first). Each track crosses
+ * on its own, so the old source's last audio does not land in the new period.
+ */
 static GstFlowReturn start_period(GstCmafSink *self, CmafPad &cp)
 {
 	GstFlowReturn ret = flush_track(self, cp);
 	cp.segmenter.reset();
 	cp.requestedBoundary = -1;
-	self->state->output.startDiscontinuity();
+	self->state->output.startDiscontinuity(cp.trackIndex);
 	return ret;
 }
 

@@ -186,6 +186,58 @@ TEST(SegmentWindow, DiscontinuityStartsAPeriodAtItsFirstSegment)
 	EXPECT_EQ(w.periods().size(), 2u);
 }
 
+/*
+ * A source switch reaches video first (its caps change), audio a moment later (its stream
+ * starts): the old source's last audio closes in the old period, not in a period of its own.
+ */
+TEST(SegmentWindow, TracksCrossADiscontinuityOneByOne)
+{
+	SegmentWindow w(live(6));
+	const size_t v = w.addTrack(video());
+	const size_t a = w.addTrack(audio());
+	w.append(v, seg90k(0.0));
+	w.append(a, seg48k(0.0));
+
+	w.startDiscontinuity(v);
+	w.startDiscontinuity(v); /* twice: still one */
+	w.append(v, seg90k(3.0)); /* the new source's video */
+	w.append(a, seg48k(2.0)); /* the old source's last audio: still period 0 */
+	w.startDiscontinuity(a); /* audio reaches the new source: joins period 1 */
+	w.append(a, seg48k(3.0));
+	w.append(v, seg90k(5.0));
+
+	ASSERT_EQ(w.periods().size(), 2u);
+	EXPECT_EQ(w.segments(v)[1].period, 1u);
+	EXPECT_EQ(w.segments(a)[1].period, 0u);
+	EXPECT_EQ(w.segments(a)[2].period, 1u);
+	EXPECT_EQ(w.segments(v)[2].period, 1u);
+
+	/* The next switch opens period 2, once. */
+	w.startDiscontinuity(a);
+	w.append(a, seg48k(7.0));
+	w.startDiscontinuity(v);
+	w.append(v, seg90k(7.0));
+	EXPECT_EQ(w.periods().size(), 3u);
+	EXPECT_EQ(w.segments(a).back().period, 2u);
+	EXPECT_EQ(w.segments(v).back().period, 2u);
+}
+
+/* A track that is never told joins the new period once its media reach it. */
+TEST(SegmentWindow, UntoldTrackJoinsAtThePeriodStart)
+{
+	SegmentWindow w(live(6));
+	const size_t v = w.addTrack(video());
+	const size_t a = w.addTrack(audio());
+	w.append(v, seg90k(0.0));
+	w.append(a, seg48k(0.0));
+	w.startDiscontinuity(v);
+	w.append(v, seg90k(3.0));
+	w.append(a, seg48k(2.0));
+	w.append(a, seg48k(4.0));
+	EXPECT_EQ(w.segments(a)[1].period, 0u);
+	EXPECT_EQ(w.segments(a)[2].period, 1u);
+}
+
 TEST(SegmentWindow, DiscontinuityBeforeTheFirstSegmentIsIgnored)
 {
 	SegmentWindow w(live(6));

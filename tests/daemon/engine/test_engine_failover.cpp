@@ -356,7 +356,8 @@ TEST_F(EngineFailover, KilledSourceReachesClientsAsPlayableDiscontinuity)
 	std::atomic<bool> watching {true};
 	std::string lastPlaylist;
 	std::vector<std::string> events;
-	std::mutex playlistLock; /* guards lastPlaylist, events */
+	int64_t mostDiscontinuities = 0;
+	std::mutex playlistLock; /* guards lastPlaylist, events, mostDiscontinuities */
 	auto watcher = std::thread([&] {
 		Http http;
 		std::string state;
@@ -371,6 +372,8 @@ TEST_F(EngineFailover, KilledSourceReachesClientsAsPlayableDiscontinuity)
 							 + " ms: " + now);
 				}
 				lastPlaylist = reply.body;
+				mostDiscontinuities = std::max(mostDiscontinuities,
+							       discontinuities(reply.body));
 			}
 			g_usleep(250 * 1000);
 		}
@@ -446,6 +449,16 @@ TEST_F(EngineFailover, KilledSourceReachesClientsAsPlayableDiscontinuity)
 		<< "an EXT-X-DISCONTINUITY after the kill:\n"
 		<< timeline << beforeKill << "\n"
 		<< afterSwitch;
+	/* One switch, one discontinuity: the old source's last segment stays in its period. */
+	{
+		std::lock_guard<std::mutex> locker(playlistLock);
+		EXPECT_EQ(mostDiscontinuities, discontinuities(beforeKill) + 1) << timeline;
+	}
+	std::string audioPath = mediaPath;
+	audioPath.replace(audioPath.find("video"), 5, "audio");
+	Reply audio = http_.get(url("/live/p/" + audioPath));
+	ASSERT_EQ(audio.status, 200u) << audioPath;
+	EXPECT_LE(discontinuities(audio.body), 1) << audio.body;
 
 	/* Sessions: the channel runs on, and names the reason it switched. */
 	Json json(sessions);

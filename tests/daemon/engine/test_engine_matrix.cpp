@@ -84,19 +84,20 @@ class LiveProducer
 public:
 	explicit LiveProducer(const std::string &dir)
 	{
-		std::vector<std::string> argv = concat(
-			{{"gst-launch-1.0", "-q", "-e"},
-			 videoBranch(),
-			 {"!", "queue", "!", "cmafsink", "name=sink", "location=" + dir,
-			  "playlist-type=live", "target-duration=2", "window-size=40"},
-			 audioBranch(),
-			 {"!", "queue", "!", "sink."}});
+		std::vector<std::string> argv
+			= concat({{"gst-launch-1.0", "-q", "-e"},
+				  videoBranch(),
+				  {"!", "queue", "!", "cmafsink", "name=sink", "location=" + dir,
+				   "playlist-type=live", "target-duration=2", "window-size=40"},
+				  audioBranch(),
+				  {"!", "queue", "!", "sink."}});
 		std::vector<const char *> args;
 		for (const std::string &a : argv)
 			args.push_back(a.c_str());
 		args.push_back(nullptr);
 		g_autoptr(GError) error = nullptr;
-		process_ = g_subprocess_newv(args.data(), G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+		process_
+			= g_subprocess_newv(args.data(), G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
 		if (!process_)
 			error_ = error->message;
 	}
@@ -189,12 +190,11 @@ protected:
 					Output {"HLS fMP4", base + ".m3u8", "hlsdemux2"},
 					Output {"HLS TS", base + ".m3u8?format=ts", "hlsdemux2"},
 					Output {"DASH", base + ".mpd", "dashdemux2"}}) {
-			clients.push_back(
-				{std::string("ffprobe ") + o.label,
-				 ffprobeCommand(o.url, {"-read_intervals", ffprobeSpan}),
-				 false,
-				 "",
-				 {}});
+			clients.push_back({std::string("ffprobe ") + o.label,
+					   ffprobeCommand(o.url, {"-read_intervals", ffprobeSpan}),
+					   false,
+					   "",
+					   {}});
 			clients.push_back({std::string("playbin3 ") + o.label,
 					   {play, o.url, view},
 					   true,
@@ -221,7 +221,8 @@ protected:
 			const std::vector<std::string> more = checkTimelines(timelines, expect);
 			problems.insert(problems.end(), more.begin(), more.end());
 			if (c.gstreamer
-			    && r.out.find("element|factory=" + c.demuxer + "|") == std::string::npos)
+			    && r.out.find("element|factory=" + c.demuxer + "|")
+				    == std::string::npos)
 				problems.push_back("playbin3 did not use " + c.demuxer);
 			EXPECT_TRUE(problems.empty())
 				<< c.label << " (" << r.wallSeconds << " s):\n"
@@ -265,12 +266,12 @@ TEST_P(EngineMatrix, EveryOutputDecodesFor20s)
 	} else if (source == "ts-http") {
 		/* 45 s of TS, sent at its own bitrate: longer than anyone watches. */
 		const std::string file = media.file("source.ts");
-		CommandRun made = runCommand(concat(
-			{{"gst-launch-1.0", "-q"},
-			 videoBranch(45),
-			 {"!", "mpegtsmux", "name=m", "!", "filesink", "location=" + file},
-			 audioBranch(45),
-			 {"!", "m."}}));
+		CommandRun made = runCommand(
+			concat({{"gst-launch-1.0", "-q"},
+				videoBranch(45),
+				{"!", "mpegtsmux", "name=m", "!", "filesink", "location=" + file},
+				audioBranch(45),
+				{"!", "m."}}));
 		ASSERT_EQ(made.status, 0) << made.out;
 		tsServer = std::make_unique<PacedTsServer>(file, 45.0);
 		url = tsServer->url();
