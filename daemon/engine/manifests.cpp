@@ -75,41 +75,6 @@ std::string rewriteMultivariant(std::string_view playlist, std::string_view pref
 	return out;
 }
 
-std::string addMpdBaseUrl(std::string_view mpd, std::string_view baseUrl)
-{
-	std::string text(mpd);
-	size_t open = text.find("<MPD");
-	if (open == std::string::npos)
-		return text;
-	size_t at = text.find('>', open);
-	if (at == std::string::npos)
-		return text;
-	at++;
-	const size_t info = text.find("<ProgramInformation", at);
-	const size_t period = text.find("<Period", at);
-	if (info != std::string::npos && (period == std::string::npos || info < period)) {
-		const size_t close = text.find("</ProgramInformation>", info);
-		const size_t selfClose = text.find("/>", info);
-		const size_t tagEnd = text.find('>', info);
-		if (tagEnd != std::string::npos && selfClose != std::string::npos
-		    && selfClose + 1 == tagEnd)
-			at = tagEnd + 1;
-		else if (close != std::string::npos)
-			at = close + sizeof("</ProgramInformation>") - 1;
-	}
-	/* Indent like the next element. */
-	std::string indent = "\n  ";
-	const size_t next = text.find('<', at);
-	if (next != std::string::npos) {
-		const size_t lineStart = text.rfind('\n', next);
-		if (lineStart != std::string::npos && lineStart >= at)
-			indent = text.substr(lineStart, next - lineStart);
-	}
-	std::string element = indent + "<BaseURL>" + std::string(baseUrl) + "</BaseURL>";
-	text.insert(at, element);
-	return text;
-}
-
 bool isResourceName(std::string_view name)
 {
 	if (name.empty() || name.size() > 128 || name.find("..") != std::string_view::npos)

@@ -21,13 +21,6 @@ namespace sluice {
  */
 std::string rewriteMultivariant(std::string_view playlist, std::string_view prefix);
 
-/*
- * The MPD with a <BaseURL> of baseUrl as its first child after any ProgramInformation (the
- * order the schema asks for), so its relative segment templates resolve under baseUrl.
- * Unchanged when there is no MPD element.
- */
-std::string addMpdBaseUrl(std::string_view mpd, std::string_view baseUrl);
-
 /* A cmafsink resource name: letters, digits, '.', '-' and '_', no "..", not empty. */
 bool isResourceName(std::string_view name);
 

@@ -60,4 +60,11 @@ std::string renderMpd(const SegmentWindow &window, int64_t nowMs,
  */
 std::string restampUtcTiming(std::string_view mpd, int64_t nowMs);
 
+/*
+ * The MPD with a <BaseURL> of baseUrl as its first child after any ProgramInformation (the
+ * order the schema asks for), so its relative segment templates resolve under baseUrl.
+ * Unchanged when there is no MPD element.
+ */
+std::string addMpdBaseUrl(std::string_view mpd, std::string_view baseUrl);
+
 } /* namespace sluice */

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,5 +31,18 @@ std::optional<std::string> keepOnlyHlsVariant(std::string_view playlist, size_t 
  */
 std::optional<std::string> removeMpdRepresentations(std::string_view mpd,
 						    const std::vector<std::string> &remove);
+
+/*
+ * A DASH MPD made ready for GStreamer's dashdemux2 when served from elsewhere (smartsrc's
+ * loopback proxy): its own BaseURL made absolute against mpdUrl, or one added; and, in a live
+ * MPD, every SegmentTemplate timeline that begins after its presentationTimeOffset gets one
+ * more segment in front, from that offset to its first (startNumber one lower), so that the
+ * timeline begins with its Period. dashdemux2 1.22 adds the first listed segment's Period time
+ * to every seek in a timeline (gst_mpd_client2_stream_seek), so it asks for segments far in
+ * the future of any other live timeline. The extra segment is never requested: it lies
+ * outside timeShiftBufferDepth. Timelines whose offset is inherited, or with startNumber 0,
+ * are left alone. Not an MPD: returned as it came.
+ */
+std::string anchorLiveMpd(std::string_view mpd, std::string_view mpdUrl);
 
 } /* namespace sluice */

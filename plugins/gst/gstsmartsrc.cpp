@@ -29,6 +29,11 @@
  * variant: the highest, the lowest, or the best under max-height and max-bitrate (read from
  * the manifest the demuxer fetches; no second request).
  *
+ * A DASH MPD over HTTP (a URL path ending in .mpd) is read through a loopback server in the
+ * process that hands dashdemux2 each fetch of it with its SegmentTimelines anchored at their
+ * Period's start and an absolute BaseURL: GStreamer 1.22's dashdemux2 cannot otherwise follow
+ * a live timeline whose window has slid. Segments still come straight from the source.
+ *
  * A failing source (an error, a live source ending, no data for stall-timeout) is reopened
  * with exponential backoff; after retries-before-switch failures in a row the next of
  * backup-uris takes over. Downstream sees DISCONT buffers, running time that keeps growing,
@@ -519,6 +524,7 @@ static void gst_smart_src_finalize(GObject *object)
 		gst_object_unref(self->state->source);
 	if (self->state->rawHeld)
 		gst_object_unref(self->state->rawHeld);
+	forget_mpd_proxy(self);
 	delete self->state;
 	self->settings.~Settings();
 	G_OBJECT_CLASS(gst_smart_src_parent_class)->finalize(object);

@@ -83,6 +83,8 @@ struct State {
 	 */
 	std::vector<std::string> uris; /* primary, then backup-uris */
 	std::string currentUri;
+	/* The loopback URL dashdemux2 reads currentUri's live MPD from; empty when none. */
+	std::string proxyUrl;
 	std::unique_ptr<RetryPolicy> retry;
 	std::thread worker;
 	std::condition_variable wake; /* with lock: a reconnect request or stop */
@@ -134,6 +136,8 @@ namespace sluice::smartsrc {
 
 /* smartsrcsource.cpp */
 bool build_children(GstSmartSrc *self, const std::string &uri, std::string &error);
+/* Lets go of the loopback URL the current source's MPD was read through, if any. */
+void forget_mpd_proxy(GstSmartSrc *self);
 void remove_children(GstSmartSrc *self);
 void reset_source_state(State *state);
 void update_source_done(State *state);

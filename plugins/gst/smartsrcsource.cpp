@@ -15,6 +15,10 @@
 #include "testuri.h"
 #include "variantfilter.h"
 
+#ifdef SLUICE_HAVE_MPD_PROXY
+#include "mpdproxy.h"
+#endif
+
 #define GST_CAT_DEFAULT smartsrc_debug
 
 namespace sluice::smartsrc {
@@ -676,6 +680,63 @@ static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *se
  * Adds the children that read uri; false with a message naming the URI when it cannot be
  * read at all (a malformed URI, a test:// URI with a bad field).
  */
+void forget_mpd_proxy(GstSmartSrc *self)
+{
+	std::string url;
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		url.swap(self->state->proxyUrl);
+	}
+#ifdef SLUICE_HAVE_MPD_PROXY
+	if (!url.empty())
+		MpdProxy::instance().remove(url);
+#endif
+}
+
+/*
+ * Where urisourcebin reads uri from: a DASH MPD over HTTP (a path ending in .mpd) goes
+ * through the loopback MpdProxy, since dashdemux2 re-reads a live MPD from the URL it got and
+ * cannot follow most live SegmentTimelines as they come (see anchorLiveMpd).
+ */
+static std::string mpd_proxy_uri(GstSmartSrc *self, const std::string &uri, bool http)
+{
+	forget_mpd_proxy(self);
+	std::string_view path(uri);
+	path = path.substr(0, path.find_first_of("?#"));
+	if (!http || path.size() < 4
+	    || g_ascii_strcasecmp(std::string(path.substr(path.size() - 4)).c_str(), ".mpd"))
+		return uri;
+#ifdef SLUICE_HAVE_MPD_PROXY
+	std::string userAgent;
+	GstStructure *headers = nullptr;
+	{
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		userAgent = self->state->active.userAgent;
+		if (self->state->active.extraHeaders)
+			headers = gst_structure_copy(self->state->active.extraHeaders.get());
+	}
+	if (userAgent.empty()) {
+		/* What souphttpsrc would have sent. */
+		guint major, minor, micro, nano;
+		gst_version(&major, &minor, &micro, &nano);
+		userAgent = "GStreamer souphttpsrc " + std::to_string(major) + "."
+			+ std::to_string(minor) + "." + std::to_string(micro);
+	}
+	std::string proxied = MpdProxy::instance().add(uri, userAgent, headers);
+	if (headers)
+		gst_structure_free(headers);
+	if (proxied.empty())
+		return uri;
+	GST_INFO_OBJECT(self, "reading the MPD of %s through %s", uri.c_str(), proxied.c_str());
+	std::lock_guard<std::mutex> locker(self->state->lock);
+	self->state->proxyUrl = proxied;
+	return proxied;
+#else
+	(void)self;
+	return uri;
+#endif
+}
+
 bool build_children(GstSmartSrc *self, const std::string &uri, std::string &error)
 {
 	State *state = self->state;
@@ -701,7 +762,7 @@ bool build_children(GstSmartSrc *self, const std::string &uri, std::string &erro
 			state->findings = Findings {http ? "mpegts" : "file", "", false};
 		}
 		GstElement *source = gst_element_factory_make("urisourcebin", nullptr);
-		g_object_set(source, "uri", uri.c_str(), nullptr);
+		g_object_set(source, "uri", mpd_proxy_uri(self, uri, http).c_str(), nullptr);
 		g_signal_connect(source, "source-setup", G_CALLBACK(on_source_setup), self);
 		g_signal_connect(source, "pad-added", G_CALLBACK(on_source_pad_added), self);
 		g_signal_connect(source, "no-more-pads", G_CALLBACK(on_source_no_more_pads), self);

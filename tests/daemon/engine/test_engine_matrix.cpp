@@ -73,11 +73,11 @@ std::vector<std::string> concat(std::vector<std::vector<std::string>> parts)
 }
 
 /*
- * A live HLS + DASH upstream: cmafsink writing a live window into a directory that a static
- * file server serves, as a packager in front of an IPTV head-end would. Its window is long
- * (80 s) so that its SegmentTimeline does not slide during the test: GStreamer 1.22's
- * dashdemux2, which smartsrc reads DASH with, mis-seeks in a timeline that does not begin at
- * its Period's start (see MpdTimeline in dash.h).
+ * A live HLS + DASH upstream: cmafsink writing a 12 s live window into a directory that a
+ * static file server serves, as a packager in front of an IPTV head-end would. By the time a
+ * channel reads it, its window has slid: the MPD's SegmentTimeline no longer begins with its
+ * Period, which GStreamer 1.22's dashdemux2 cannot follow unless smartsrc serves it the MPD
+ * anchored (MpdProxy).
  */
 class LiveProducer
 {
@@ -88,7 +88,7 @@ public:
 			= concat({{"gst-launch-1.0", "-q", "-e"},
 				  videoBranch(),
 				  {"!", "queue", "!", "cmafsink", "name=sink", "location=" + dir,
-				   "playlist-type=live", "target-duration=2", "window-size=40"},
+				   "playlist-type=live", "target-duration=2", "window-size=6"},
 				  audioBranch(),
 				  {"!", "queue", "!", "sink."}});
 		std::vector<const char *> args;
@@ -279,10 +279,10 @@ TEST_P(EngineMatrix, EveryOutputDecodesFor20s)
 		const std::string dir = media.file("packager");
 		producer = std::make_unique<LiveProducer>(dir);
 		ASSERT_TRUE(producer->error().empty()) << producer->error();
-		/* Three segments of each track before anyone asks: a playable live window. */
-		ASSERT_TRUE(waitForFile(dir + "/video_0-3.m4s", 30)
-			    && waitForFile(dir + "/audio_0-3.m4s", 10))
-			<< "the packager wrote no segments";
+		/* Its window slides (segment 8 of a 6-segment window) before anyone asks. */
+		ASSERT_TRUE(waitForFile(dir + "/video_0-8.m4s", 40)
+			    && waitForFile(dir + "/audio_0-8.m4s", 10))
+			<< "the packager wrote too few segments";
 		files = std::make_unique<StaticFileServer>(dir);
 		std::string error;
 		ASSERT_TRUE(files->start(error)) << error;

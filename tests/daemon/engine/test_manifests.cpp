@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "dash.h"
 #include "manifests.h"
 
 using namespace sluice;
