@@ -14,6 +14,12 @@
 
 namespace sluice {
 
+namespace {
+
+constexpr guint64 kMuxQueueS = 12;
+
+} /* namespace */
+
 /*
  * Bytes from the TS fakesinks' streaming threads to the main thread. Shared: a delivery
  * still queued on the main context when the pipeline goes finds owner null.
@@ -174,9 +180,14 @@ bool ChannelPipeline::ensureMuxBranch(std::string &error)
 			gst_caps_unref(caps);
 		if (!parserName)
 			continue; /* VP9, AV1, Opus: not in this TS */
+		/*
+		 * Leaky, so a stuck muxer never holds the channel back; long enough for the burst
+		 * of an adaptive source catching up to its live edge (DASH joins several segments
+		 * back), while mpegtsmux waits for its other stream.
+		 */
 		GstElement *queue = gst_element_factory_make("queue", nullptr);
 		g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
-			     static_cast<guint64>(3 * GST_SECOND), "leaky", 2, nullptr);
+			     static_cast<guint64>(kMuxQueueS * GST_SECOND), "leaky", 2, nullptr);
 		GstElement *parser
 			= *parserName ? gst_element_factory_make(parserName, nullptr) : nullptr;
 		gst_bin_add(GST_BIN(pipeline_), queue);

@@ -84,7 +84,8 @@ bool MpdProxy::start()
 		session_ = soup_session_new_with_options("timeout", kFetchTimeoutS, nullptr);
 		soup_server_add_handler(server_, "/mpd/", handle, this, nullptr);
 		g_autoptr(GError) listenError = nullptr;
-		g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+		g_autoptr(GInetAddress) loopback
+			= g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
 		g_autoptr(GSocketAddress) address = g_inet_socket_address_new(loopback, 0);
 		const bool listening = soup_server_listen(
 			server_, address, static_cast<SoupServerListenOptions>(0), &listenError);
@@ -187,7 +188,8 @@ void MpdProxy::handle(SoupServer *, SoupServerMessage *msg, const char *path, GH
 void MpdProxy::fetched(GObject *session, GAsyncResult *result, gpointer data)
 {
 	auto *pending = static_cast<Pending *>(data);
-	SoupMessage *upstream = soup_session_get_async_result_message(SOUP_SESSION(session), result);
+	SoupMessage *upstream
+		= soup_session_get_async_result_message(SOUP_SESSION(session), result);
 	g_autoptr(GError) error = nullptr;
 	g_autoptr(GBytes) body
 		= soup_session_send_and_read_finish(SOUP_SESSION(session), result, &error);
