@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <string>
 #include <thread>
@@ -243,6 +244,35 @@ TEST_F(EngineLive, HlsAndDashFromOneColdChannel)
 	Json after(http_.get(url("/api/v1/sessions")).body);
 	EXPECT_EQ(after.size("$"), 1u);
 	EXPECT_GT(after.num("$[0].bytes_out"), 10000);
+}
+
+/*
+ * A player at the live edge that asks for the segment being made gets it once it is made
+ * (FFmpeg's DASH reader asks that early); one further ahead is a 404 at once.
+ */
+TEST_F(EngineLive, TheSegmentBeingMadeIsHeldNotRefused)
+{
+	Reply media = http_.get(live(testId_ + "/video_0.m3u8"));
+	if (media.status != 200) {
+		/* A cold channel: its first playlist request starts it. */
+		ASSERT_EQ(http_.get(live(testId_ + ".m3u8")).status, 200u);
+		media = http_.get(live(testId_ + "/video_0.m3u8"));
+	}
+	ASSERT_EQ(media.status, 200u) << media.body;
+	const size_t last = media.body.rfind("video_0-");
+	ASSERT_NE(last, std::string::npos) << media.body;
+	const uint64_t newest = std::stoull(media.body.substr(last + 8));
+
+	const auto start = std::chrono::steady_clock::now();
+	Reply next = http_.get(live(testId_ + "/video_0-" + std::to_string(newest + 1) + ".m4s"));
+	const double waited
+		= std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+	EXPECT_EQ(next.status, 200u) << next.body;
+	EXPECT_EQ(next.header("content-type"), "video/iso.segment");
+	EXPECT_LT(waited, 3.0); /* within a segment duration (1 s) or so */
+
+	Reply ahead = http_.get(live(testId_ + "/video_0-" + std::to_string(newest + 5) + ".m4s"));
+	EXPECT_EQ(ahead.status, 404u) << ahead.body;
 }
 
 TEST_F(EngineLive, SourceDownAnswers503WithAReason)
