@@ -56,6 +56,8 @@
 #include <string>
 #include <vector>
 
+#include <gio/gio.h>
+
 #include "smartsrcprivate.h"
 
 GST_DEBUG_CATEGORY(smartsrc_debug);
@@ -217,6 +219,33 @@ static GstStateChangeReturn gst_smart_src_change_state(GstElement *element,
  * smartsrc's own, naming the source and keeping the cause, so a user reading a channel
  * error learns which URI failed and why. The original details stay in the debug text.
  */
+/*
+ * Why an http(s) source cannot be reached when all GStreamer said was "Internal data stream
+ * error" (souphttpsrc 1.22 posts no cause for a refused or unresolvable connection): a short
+ * connection attempt of its own names it. Empty when the host answers (the failure was
+ * elsewhere) or the URI is not HTTP.
+ */
+static std::string connection_problem(const std::string &uri)
+{
+	g_autoptr(GUri) parsed = g_uri_parse(uri.c_str(), G_URI_FLAGS_NONE, nullptr);
+	if (!parsed || !g_uri_get_host(parsed))
+		return {};
+	const char *scheme = g_uri_get_scheme(parsed);
+	const bool https = !g_ascii_strcasecmp(scheme, "https");
+	if (!https && g_ascii_strcasecmp(scheme, "http"))
+		return {};
+	const int port = g_uri_get_port(parsed) > 0 ? g_uri_get_port(parsed) : https ? 443 : 80;
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_socket_client_set_timeout(client, 3);
+	g_autoptr(GError) error = nullptr;
+	g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host(
+		client, g_uri_get_host(parsed), static_cast<guint16>(port), nullptr, &error);
+	if (connection)
+		return {};
+	/* "Could not connect to HOST: Connection refused", "Error resolving “HOST”: ..." */
+	return std::string(error->message) + " (port " + std::to_string(port) + ")";
+}
+
 static GstMessage *own_error(GstSmartSrc *self, GstMessage *msg)
 {
 	g_autoptr(GError) error = nullptr;
@@ -227,9 +256,15 @@ static GstMessage *own_error(GstSmartSrc *self, GstMessage *msg)
 		std::lock_guard<std::mutex> locker(self->state->lock);
 		uri = self->state->active.uri;
 	}
+	std::string cause = error->message;
+	if (g_error_matches(error, GST_STREAM_ERROR, GST_STREAM_ERROR_FAILED)) {
+		std::string problem = connection_problem(uri);
+		if (!problem.empty())
+			cause = problem;
+	}
 	g_autofree char *path = gst_object_get_path_string(GST_MESSAGE_SRC(msg));
 	GError *own = g_error_new(error->domain, error->code, "Cannot read \"%s\": %s", uri.c_str(),
-				  error->message);
+				  cause.c_str());
 	g_autofree char *details = g_strdup_printf("%s: %s", path, debug ? debug : "");
 	GstMessage *result = gst_message_new_error(GST_OBJECT(self), own, details);
 	g_error_free(own);

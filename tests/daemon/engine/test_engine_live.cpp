@@ -286,6 +286,10 @@ TEST_F(EngineLive, SourceDownAnswers503WithAReason)
 	EXPECT_EQ(body.str("$.error.code"), "source_unavailable");
 	EXPECT_NE(body.str("$.error.message").find("127.0.0.1:1/none.ts"), std::string::npos)
 		<< reply.body;
+	/* The cause, not GStreamer's "Internal data stream error". */
+	EXPECT_NE(body.str("$.error.message").find("Connection refused (port 1)"),
+		  std::string::npos)
+		<< reply.body;
 	EXPECT_FALSE(reply.header("Retry-After").empty());
 	RecordProperty("reason", body.str("$.error.message"));
 	/* Failed: the next request answers at once. */
