@@ -225,21 +225,27 @@ bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std:
 	bool ok = gst_element_link(queue, decode)
 		&& gst_element_link_many(convert, scale, filter, encoder, nullptr)
 		&& (!parser || gst_element_link(encoder, parser));
-	GstPad *sink = ok ? sinkPad(track, error) : nullptr;
-	if (sink) {
-		GstPad *src = gst_element_get_static_pad(parser ? parser : encoder, "src");
-		ok = gst_pad_link(src, sink) == GST_PAD_LINK_OK;
-		gst_object_unref(src);
-		gst_object_unref(sink);
-	} else {
-		ok = false;
-	}
-	GstPad *in = gst_element_get_static_pad(queue, "sink");
-	ok = ok && linkTee(tee, in, track);
-	gst_object_unref(in);
+	ok = ok && linkEnds(tee, queue, parser ? parser : encoder, track, error);
 	if (!ok && error.empty())
 		error = "cannot link the video transcode chain (" + choice.factory + ")";
 	encoders_ += (encoders_.empty() ? "" : " + ") + choice.factory;
+	return ok;
+}
+
+/* A built chain between tee and cmafsink: last's src to the sink's pad, the tee to queue. */
+bool TranscodeBranch::linkEnds(GstElement *tee, GstElement *queue, GstElement *last,
+			       const std::string &track, std::string &error)
+{
+	GstPad *sink = sinkPad(track, error);
+	if (!sink)
+		return false;
+	GstPad *src = gst_element_get_static_pad(last, "src");
+	bool ok = gst_pad_link(src, sink) == GST_PAD_LINK_OK;
+	gst_object_unref(src);
+	gst_object_unref(sink);
+	GstPad *in = gst_element_get_static_pad(queue, "sink");
+	ok = ok && linkTee(tee, in, track);
+	gst_object_unref(in);
 	return ok;
 }
 
@@ -268,18 +274,7 @@ bool TranscodeBranch::buildAudio(GstElement *tee, const std::string &track, std:
 	bool ok = gst_element_link(queue, decode)
 		&& gst_element_link_many(convert, resample, encoder, nullptr)
 		&& (!parser || gst_element_link(encoder, parser));
-	GstPad *sink = ok ? sinkPad(track, error) : nullptr;
-	if (sink) {
-		GstPad *src = gst_element_get_static_pad(parser ? parser : encoder, "src");
-		ok = gst_pad_link(src, sink) == GST_PAD_LINK_OK;
-		gst_object_unref(src);
-		gst_object_unref(sink);
-	} else {
-		ok = false;
-	}
-	GstPad *in = gst_element_get_static_pad(queue, "sink");
-	ok = ok && linkTee(tee, in, track);
-	gst_object_unref(in);
+	ok = ok && linkEnds(tee, queue, parser ? parser : encoder, track, error);
 	if (!ok && error.empty())
 		error = "cannot link the audio transcode chain (" + choice.factory + ")";
 	encoders_ += (encoders_.empty() ? "" : " + ") + choice.factory;

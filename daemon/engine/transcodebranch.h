@@ -56,6 +56,8 @@ public:
 private:
 	bool buildVideo(GstElement *tee, const std::string &track, std::string &error);
 	bool buildAudio(GstElement *tee, const std::string &track, std::string &error);
+	bool linkEnds(GstElement *tee, GstElement *queue, GstElement *last,
+		      const std::string &track, std::string &error);
 	bool buildCopy(GstElement *tee, const std::string &track, std::string &error);
 	GstPad *sinkPad(const std::string &track, std::string &error);
 

@@ -11,42 +11,17 @@
 #include <cmath>
 #include <vector>
 
+#include "xmlreader.h"
+
 namespace sluice {
 
 namespace {
-
-std::string escape(const std::string &value)
-{
-	std::string out;
-	for (char c : value) {
-		switch (c) {
-		case '&':
-			out += "&amp;";
-			break;
-		case '<':
-			out += "&lt;";
-			break;
-		case '>':
-			out += "&gt;";
-			break;
-		case '"':
-			out += "&quot;";
-			break;
-		case '\'':
-			out += "&apos;";
-			break;
-		default:
-			out += c;
-		}
-	}
-	return out;
-}
 
 void attr(std::string &out, const char *name, const std::string &value)
 {
 	out += ' ';
 	out += name;
-	out += "=\"" + escape(value) + '"';
+	out += "=\"" + xmlEscape(value) + '"';
 }
 
 void attr(std::string &out, const char *name, uint64_t value)

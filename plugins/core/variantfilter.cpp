@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "xmlreader.h"
+
 namespace sluice {
 
 namespace {
@@ -93,30 +95,6 @@ std::optional<uint64_t> parseUnsigned(std::optional<std::string_view> text)
 	if (error != std::errc() || end != text->data() + text->size())
 		return std::nullopt;
 	return value;
-}
-
-std::string xmlEscaped(std::string_view text)
-{
-	std::string out;
-	for (char c : text) {
-		switch (c) {
-		case '&':
-			out += "&amp;";
-			break;
-		case '<':
-			out += "&lt;";
-			break;
-		case '>':
-			out += "&gt;";
-			break;
-		case '"':
-			out += "&quot;";
-			break;
-		default:
-			out += c;
-		}
-	}
-	return out;
 }
 
 bool isAbsoluteUrl(std::string_view url)
@@ -281,11 +259,11 @@ std::string anchorLiveMpd(std::string_view mpd, std::string_view mpdUrl)
 				prefix = mpdUrl.substr(0, hostEnd);
 			}
 			edits.push_back({textStart + 1, textEnd - textStart - 1,
-					 xmlEscaped(prefix) + std::string(base)});
+					 xmlEscape(prefix) + std::string(base)});
 		}
 	} else {
 		edits.push_back({mpdTagEnd + 1, 0,
-				 "<BaseURL>" + xmlEscaped(directoryOf(mpdUrl)) + "</BaseURL>"});
+				 "<BaseURL>" + xmlEscape(directoryOf(mpdUrl)) + "</BaseURL>"});
 	}
 
 	/* Timelines only matter to a live MPD's seeks. */

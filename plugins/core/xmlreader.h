@@ -15,6 +15,9 @@
 
 namespace sluice {
 
+/* text with &, <, >, " and ' as entities: for attribute values and character data. */
+std::string xmlEscape(std::string_view text);
+
 /*
  * Covers what manifests use: elements, attributes quoted with " or ', the five predefined
  * entities and numeric character references, comments, the XML declaration and processing

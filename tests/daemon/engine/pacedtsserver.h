@@ -15,7 +15,44 @@
 #include <gio/gio.h>
 #include <libsoup/soup.h>
 
+#include "sluicedtest.h"
+
 namespace sluice::test {
+
+/* An H.264 + AAC MPEG-TS file of the given size and length (1 s GOPs at 25 fps). */
+inline CommandRun makeTsFile(const std::string &file, int width, int height, int seconds)
+{
+	return runCommand({"gst-launch-1.0",
+			   "-q",
+			   "videotestsrc",
+			   "num-buffers=" + std::to_string(seconds * 25),
+			   "!",
+			   "video/x-raw,width=" + std::to_string(width)
+				   + ",height=" + std::to_string(height) + ",framerate=25/1",
+			   "!",
+			   "x264enc",
+			   "key-int-max=25",
+			   "speed-preset=ultrafast",
+			   "bitrate=300",
+			   "!",
+			   "h264parse",
+			   "!",
+			   "mpegtsmux",
+			   "name=m",
+			   "!",
+			   "filesink",
+			   "location=" + file,
+			   "audiotestsrc",
+			   "num-buffers=" + std::to_string(seconds * 47),
+			   "!",
+			   "audio/x-raw,rate=48000",
+			   "!",
+			   "avenc_aac",
+			   "!",
+			   "aacparse",
+			   "!",
+			   "m."});
+}
 
 /*
  * A live MPEG-TS source over HTTP on a thread of its own: a file generated once, sent at its

@@ -27,6 +27,7 @@
 #include <thread>
 #include <vector>
 
+#include "pacedtsserver.h"
 #include "sluicedtest.h"
 
 using namespace sluice::test;
@@ -34,41 +35,6 @@ using namespace sluice::test;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-/* An H.264 + AAC MPEG-TS file of the given size and length (1 s GOPs at 25 fps). */
-CommandRun makeTs(const std::string &file, int width, int height, int seconds)
-{
-	return runCommand({"gst-launch-1.0",
-			   "-q",
-			   "videotestsrc",
-			   "num-buffers=" + std::to_string(seconds * 25),
-			   "!",
-			   "video/x-raw,width=" + std::to_string(width)
-				   + ",height=" + std::to_string(height) + ",framerate=25/1",
-			   "!",
-			   "x264enc",
-			   "key-int-max=25",
-			   "speed-preset=ultrafast",
-			   "bitrate=300",
-			   "!",
-			   "h264parse",
-			   "!",
-			   "mpegtsmux",
-			   "name=m",
-			   "!",
-			   "filesink",
-			   "location=" + file,
-			   "audiotestsrc",
-			   "num-buffers=" + std::to_string(seconds * 47),
-			   "!",
-			   "audio/x-raw,rate=48000",
-			   "!",
-			   "avenc_aac",
-			   "!",
-			   "aacparse",
-			   "!",
-			   "m."});
-}
 
 /*
  * A live MPEG-TS upstream that can be killed: plain sockets, one thread per client, the file
@@ -306,9 +272,9 @@ TEST_F(EngineFailover, KilledSourceReachesClientsAsPlayableDiscontinuity)
 	TempDir media;
 	const std::string fileA = media.file("a.ts");
 	const std::string fileB = media.file("b.ts");
-	CommandRun madeA = makeTs(fileA, 320, 240, 30);
+	CommandRun madeA = makeTsFile(fileA, 320, 240, 30);
 	ASSERT_EQ(madeA.status, 0) << madeA.out;
-	CommandRun madeB = makeTs(fileB, 352, 288, 40);
+	CommandRun madeB = makeTsFile(fileB, 352, 288, 40);
 	ASSERT_EQ(madeB.status, 0) << madeB.out;
 	KillableTsServer upstreamA(fileA, 30.0);
 	KillableTsServer upstreamB(fileB, 40.0);

@@ -192,35 +192,7 @@ TEST_F(EngineHlsTs, TsSourceIsCutFromItsOwnPackets)
 	TempDir media;
 	const std::string file = media.file("source.ts");
 	/* 1 s GOPs, H.264 + AAC, 20 s. */
-	CommandRun made = runCommand({"gst-launch-1.0",
-				      "-q",
-				      "videotestsrc",
-				      "num-buffers=500",
-				      "!",
-				      "video/x-raw,width=320,height=240,framerate=25/1",
-				      "!",
-				      "x264enc",
-				      "key-int-max=25",
-				      "speed-preset=ultrafast",
-				      "bitrate=300",
-				      "!",
-				      "h264parse",
-				      "!",
-				      "mpegtsmux",
-				      "name=m",
-				      "!",
-				      "filesink",
-				      "location=" + file,
-				      "audiotestsrc",
-				      "num-buffers=940",
-				      "!",
-				      "audio/x-raw,rate=48000",
-				      "!",
-				      "avenc_aac",
-				      "!",
-				      "aacparse",
-				      "!",
-				      "m."});
+	CommandRun made = makeTsFile(file, 320, 240, 20);
 	ASSERT_EQ(made.status, 0) << made.out;
 	PacedTsServer upstream(file, 20.0);
 	Http http;
