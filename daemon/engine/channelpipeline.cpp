@@ -56,8 +56,9 @@ ChannelPipeline::ChannelPipeline(ChannelSource source, PipelineOptions options)
 {
 	startedUs_ = g_get_monotonic_time();
 	lastActivityUs_ = startedUs_;
-	context_ = g_main_context_ref_thread_default();
-	initTs();
+	TsOutput::Options ts {options_.segmentDurationS, options_.windowSize,
+			      options_.startTimeoutMs};
+	ts_ = std::make_unique<TsOutput>("channel " + std::to_string(source_.channelId), ts);
 }
 
 ChannelPipeline::~ChannelPipeline()
@@ -72,13 +73,12 @@ ChannelPipeline::~ChannelPipeline()
 			waiters->flush();
 	}
 	stop();
-	stopTs();
 	/* After the pipeline stopped: no probe or streaming thread reaches them any more. */
+	ts_->stop("the channel was stopped");
 	branches_.clear();
 	detaching_.clear();
 	if (pipeline_)
 		gst_object_unref(pipeline_);
-	g_main_context_unref(context_);
 }
 
 void ChannelPipeline::start()
@@ -338,11 +338,7 @@ void ChannelPipeline::handleElementMessage(GstMessage *message)
 	} else if (gst_structure_has_name(s, "smartsrc-source-switched")) {
 		if (const char *reason = gst_structure_get_string(s, "reason"))
 			lastError_ = reason;
-		/* HLS-TS players see the switch as #EXT-X-DISCONTINUITY. Bytes of the old source
-		 * still queued on the bridge may open the next segment: the demuxer plays through
-		 * the tables and clock that change inside it. */
-		if (segmenter_)
-			segmenter_->reset();
+		ts_->sourceSwitched();
 	}
 }
 
@@ -357,8 +353,9 @@ void ChannelPipeline::onClassified(const GstStructure *s)
 	gboolean raw = FALSE;
 	rawTs_ = gst_structure_get_boolean(s, "raw", &raw) && raw;
 	/* The source's own TS flows from now on: the fan-out keeps its last GOP for a fast join. */
-	if (rawTs_ && !fanout_)
-		fanout_ = std::make_unique<TsFanout>();
+	ts_->setRaw(rawTs_);
+	if (rawTs_)
+		ts_->keepGop();
 	std::string streams;
 	const GValue *list = gst_structure_get_value(s, "streams");
 	const guint count
@@ -458,8 +455,7 @@ void ChannelPipeline::settle(ChannelState state, std::string error)
 			  static_cast<guint64>(source_.channelId), lastError_.c_str());
 	/* Continuous clients end with the channel: their players reconnect and get a 503. */
 	if (state == ChannelState::Failed) {
-		fanout_.reset();
-		answerHlsTs(lastError_);
+		ts_->stop(lastError_);
 		segmentWaiters_.flush();
 		for (auto &[track, waiters] : nextSegmentWaiters_)
 			waiters->flush();
@@ -554,7 +550,21 @@ size_t ChannelPipeline::activeClients(int64_t windowUs)
 	std::erase_if(clients_, [&](const auto &entry) { return now - entry.second > windowUs; });
 	std::erase_if(atLiveEdge_,
 		      [this](const auto &entry) { return !clients_.count(entry.first); });
-	return clients_.size() + tsClients();
+	size_t variantTsClients = 0;
+	for (const auto &[name, branch] : branches_)
+		variantTsClients += static_cast<TranscodeBranch &>(*branch).ts().clients();
+	return clients_.size() + tsClients() + variantTsClients;
+}
+
+bool ChannelPipeline::held() const
+{
+	if (tsClients() > 0)
+		return true;
+	for (const auto &[name, branch] : branches_) {
+		if (branch->held())
+			return true;
+	}
+	return false;
 }
 
 std::map<std::string, GstElement *> ChannelPipeline::teesCopy() const
@@ -581,7 +591,9 @@ TranscodeBranch *ChannelPipeline::transcodeVariant(const Profile &profile,
 	}
 	TranscodeOptions options {options_.segmentDurationS, options_.windowSize,
 				  options_.startTimeoutMs};
-	auto variant = std::make_unique<TranscodeBranch>(pipeline_, profile, decision, options);
+	auto variant
+		= std::make_unique<TranscodeBranch>(pipeline_, profile, decision, options,
+						    "channel " + std::to_string(source_.channelId));
 	if (!variant->build(teesCopy(), error)) {
 		g_warning("channel %" G_GUINT64_FORMAT ": variant %s: %s",
 			  static_cast<guint64>(source_.channelId), name.c_str(), error.c_str());
@@ -623,7 +635,7 @@ void ChannelPipeline::removeIdleBranches(int64_t idleUs)
 	const int64_t now = g_get_monotonic_time();
 	std::vector<std::string> idle;
 	for (const auto &[name, branch] : branches_) {
-		if (now - branch->lastRequestUs() >= idleUs)
+		if (!branch->held() && now - branch->lastRequestUs() >= idleUs)
 			idle.push_back(name);
 	}
 	for (const std::string &name : idle) {
@@ -631,6 +643,14 @@ void ChannelPipeline::removeIdleBranches(int64_t idleUs)
 		       static_cast<guint64>(source_.channelId), name.c_str());
 		removeBranch(name);
 	}
+}
+
+std::vector<const TranscodeBranch *> ChannelPipeline::variants() const
+{
+	std::vector<const TranscodeBranch *> out;
+	for (const auto &[name, branch] : branches_)
+		out.push_back(static_cast<const TranscodeBranch *>(branch.get()));
+	return out;
 }
 
 std::vector<std::string> ChannelPipeline::branchNames() const

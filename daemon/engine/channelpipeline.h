@@ -25,8 +25,7 @@
 #include "segmentwaiters.h"
 #include "teebranch.h"
 #include "transcodebranch.h"
-#include "tsfanout.h"
-#include "tssegmenter.h"
+#include "tsoutput.h"
 
 namespace sluice {
 
@@ -127,7 +126,7 @@ public:
 	 * channel alive while connected. false with error when no TS can be made.
 	 */
 	bool addTsClient(SoupServerMessage *msg, bool passthrough, std::string &error);
-	size_t tsClients() const { return fanout_ ? fanout_->clientCount() : 0; }
+	size_t tsClients() const { return ts_->clients(); }
 	/*
 	 * HLS v3 with MPEG-TS segments (legacy clients): starts the TS path as a .ts client does
 	 * (the source's own bytes, or the mpegtsmux branch) and a TsSegmenter on it, then runs
@@ -139,7 +138,7 @@ public:
 	using HlsTsCallback = std::function<void(ChannelPipeline &, const std::string &error)>;
 	void whenHlsTsReady(uint32_t count, HlsTsCallback callback);
 	/* The HLS-TS segments, from the first legacy client on; null before. */
-	const TsSegmenter *segmenter() const { return segmenter_.get(); }
+	const TsSegmenter *segmenter() const { return ts_->segmenter(); }
 	/* Whether the source's own TS bytes are available (smartsrc classified it raw). */
 	bool hasRawTs() const { return rawTs_; }
 
@@ -175,13 +174,16 @@ public:
 	/* A request for the channel from a client (address + User-Agent). */
 	void noteRequest(const std::string &clientKey);
 	void addBytesOut(uint64_t bytes) { bytesOut_ += bytes; }
+	/* Something kept the channel in use (a continuous client came or went). */
+	void noteActivity() { lastActivityUs_ = g_get_monotonic_time(); }
 	/* Playlists and segments served, plus what the TS fan-out sent. */
 	uint64_t bytesOut() const;
 	int64_t lastActivityUs() const { return lastActivityUs_; }
 	/* Clients seen within windowUs. Forgets older ones. */
 	size_t activeClients(int64_t windowUs);
-	/* A channel with a connected continuous-TS client is never idle. */
-	bool held() const { return tsClients() > 0; }
+	/* A channel with a connected continuous-TS client (of its own or of a variant) is never
+	 * idle. */
+	bool held() const;
 	void setDecision(std::string decision) { decision_ = std::move(decision); }
 
 	/* -- branches: transcoded variants, added on demand, removed idle -- */
@@ -196,26 +198,18 @@ public:
 	/* Takes out branches without a request for idleUs; the channel's own cmafsink stays. */
 	void removeIdleBranches(int64_t idleUs);
 	std::vector<std::string> branchNames() const;
+	/* The transcoded variants, by name. */
+	std::vector<const TranscodeBranch *> variants() const;
 	const std::string &decision() const { return decision_; }
 
 private:
-	struct TsBridge;
-
 	static gboolean onBusMessage(GstBus *bus, GstMessage *message, gpointer data);
 	static void onPadAdded(GstElement *element, GstPad *pad, gpointer data);
 	static gboolean onStartTimeout(gpointer data);
 
 	void linkPad(GstPad *pad);
-	void initTs();
-	void stopTs();
 	void linkRaw(GstPad *pad);
 	bool ensureMuxBranch(std::string &error);
-	GstElement *tsHandoffSink(bool raw);
-	static void onTsHandoff(GstElement *sink, GstBuffer *buffer, GstPad *pad, gpointer data);
-	static gboolean drainTs(gpointer data);
-	static gboolean onHlsTsTimeout(gpointer data);
-	/* Answers the legacy HLS waiters: all of them with error, else those count allows. */
-	void answerHlsTs(const std::string &error);
 	/* The fewest segments any of the channel's tracks has had. */
 	uint64_t fewestSegments() const;
 	void handleElementMessage(GstMessage *message);
@@ -271,16 +265,9 @@ private:
 	std::map<std::string, uint64_t> atLiveEdge_;
 	std::string decision_;
 
-	/* Continuous TS: the bridge carries bytes from the handoff threads to the main thread. */
-	GMainContext *context_ = nullptr; /* owned: where the bridge delivers */
-	std::shared_ptr<TsBridge> tsBridge_;
-	std::unique_ptr<TsFanout> fanout_; /* from the first TS client on */
-	bool rawTs_ = false; /* classified raw: the fan-out takes the raw pad's bytes */
-	bool muxBuilt_ = false;
-	/* HLS v3: the same bytes cut into segments, from the first legacy HLS client on. */
-	std::unique_ptr<TsSegmenter> segmenter_;
-	std::vector<std::pair<uint32_t, HlsTsCallback>> hlsTsWaiters_; /* (count, callback) */
-	guint hlsTsTimer_ = 0;
+	/* Continuous TS and HLS v3: the source's own bytes, or the parsed streams muxed. */
+	std::unique_ptr<TsOutput> ts_;
+	bool rawTs_ = false; /* classified raw: the TS clients get the raw pad's bytes */
 
 	/* Main thread: branches by name, and those being taken out (kept until detached). */
 	std::map<std::string, std::unique_ptr<TeeBranch>> branches_;

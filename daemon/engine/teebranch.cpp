@@ -75,8 +75,29 @@ gboolean TeeBranch::onStartTimeout(gpointer data)
 {
 	auto *self = static_cast<TeeBranch *>(data);
 	self->startTimer_ = 0;
-	if (self->state_ == State::Starting)
-		self->fail("no segment from branch " + self->name_ + " in time");
+	if (self->state_ != State::Starting)
+		return G_SOURCE_REMOVE;
+	/*
+	 * An encoder slower than real time makes its first segment late, not never: the
+	 * requests waiting now get their answer ("not yet"), and it has one more start timeout
+	 * before it counts as failed. Failing it would only start the same slow encode again.
+	 */
+	if (!self->extended_ && self->progressing()) {
+		self->extended_ = true;
+		g_warning(
+			"branch %s: no segment after %.1f s, but it is encoding: given %.1f s more",
+			self->name_.c_str(), self->startTimeoutMs_ / 1000.0,
+			self->startTimeoutMs_ / 1000.0);
+		self->startTimer_ = g_timeout_add(self->startTimeoutMs_, onStartTimeout, self);
+		std::vector<ReadyCallback> waiters;
+		waiters.swap(self->waiters_);
+		for (ReadyCallback &callback : waiters)
+			callback(*self);
+		return G_SOURCE_REMOVE;
+	}
+	self->fail("no segment from branch " + self->name_ + " within "
+		   + std::to_string((self->extended_ ? 2 : 1) * self->startTimeoutMs_ / 1000)
+		   + " s");
 	return G_SOURCE_REMOVE;
 }
 

@@ -43,7 +43,11 @@ public:
 	bool ready() const { return state_ == State::Ready; }
 	bool failed() const { return state_ == State::Failed; }
 	const std::string &error() const { return error_; }
-	/* Runs callback once ready or failed (now when it already is). */
+	/*
+	 * Runs callback once ready or failed (now when it already is), or at the start timeout
+	 * of a branch still progressing (neither ready nor failed then: the caller answers
+	 * "not yet").
+	 */
 	void whenReady(ReadyCallback callback);
 	/*
 	 * As whenReady, but a ready branch answers once every track has count segments, or
@@ -55,6 +59,13 @@ public:
 	int64_t lastRequestUs() const { return lastRequestUs_; }
 	/* Whether a bus message's source is in this branch. */
 	bool owns(GstObject *object) const;
+	/* Whether something other than requests keeps it (a connected .ts client). */
+	virtual bool held() const { return false; }
+	/*
+	 * Whether it is working towards its first segment (an encoder put out media): at the
+	 * start timeout such a branch is kept for one more, not failed.
+	 */
+	virtual bool progressing() const { return false; }
 	/* An element message from inside the bin. */
 	virtual void handleElementMessage(GstMessage *message) = 0;
 	/* Fails it (an error inside the bin, a start timeout); waiters are answered. */
@@ -99,6 +110,7 @@ private:
 	guint startTimeoutMs_ = 0;
 	int64_t lastRequestUs_ = 0;
 	guint startTimer_ = 0;
+	bool extended_ = false; /* the start timeout was extended once for a slow start */
 	/* (tee, its request src pad): references held. */
 	std::vector<std::pair<GstElement *, GstPad *>> teePads_;
 	std::shared_ptr<Detach> detach_;

@@ -51,13 +51,54 @@ GstElement *make(GstElement *bin, const char *factory)
 	return element;
 }
 
-/* A live branch: beyond 3 s of backlog, old buffers go rather than blocking the tee. */
-GstElement *makeQueue(GstElement *bin)
+/* A live branch: beyond maxNs of backlog, old buffers go rather than blocking upstream. */
+GstElement *makeQueue(GstElement *bin, guint64 maxNs = 3 * GST_SECOND)
 {
 	GstElement *queue = make(bin, "queue");
-	g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time",
-		     static_cast<guint64>(3 * GST_SECOND), "leaky", 2, nullptr);
+	g_object_set(queue, "max-size-buffers", 0u, "max-size-bytes", 0u, "max-size-time", maxNs,
+		     "leaky", 2, nullptr);
 	return queue;
+}
+
+/* The media type an encoder's parser puts out, for the MPEG-TS mux. */
+std::string encodedMedia(const std::string &factory)
+{
+	if (factory.find("h264") != std::string::npos || factory == "x264enc")
+		return "video/x-h264";
+	if (factory.find("h265") != std::string::npos || factory == "x265enc")
+		return "video/x-h265";
+	if (factory == "vp9enc")
+		return "video/x-vp9";
+	if (factory == "av1enc")
+		return "video/x-av1";
+	if (factory == "opusenc")
+		return "audio/x-opus";
+	return "audio/mpeg"; /* the AAC encoders */
+}
+
+/* What a probe on the metered track counts into: shared with the branch. */
+struct MeterProbe {
+	std::shared_ptr<std::atomic<uint64_t>> mediaNs;
+	guint64 frameNs; /* for a buffer without a duration */
+
+	void add(GstBuffer *buffer) const
+	{
+		const GstClockTime duration = GST_BUFFER_DURATION(buffer);
+		*mediaNs += GST_CLOCK_TIME_IS_VALID(duration) ? duration : frameNs;
+	}
+};
+
+/* A streaming thread: adds what the buffers of the metered track last. */
+GstPadProbeReturn onMeteredData(GstPad *, GstPadProbeInfo *info, gpointer data)
+{
+	const auto *probe = static_cast<const MeterProbe *>(data);
+	if (GST_PAD_PROBE_INFO_TYPE(info) & GST_PAD_PROBE_TYPE_BUFFER) {
+		probe->add(GST_PAD_PROBE_INFO_BUFFER(info));
+	} else if (GstBufferList *list = GST_PAD_PROBE_INFO_BUFFER_LIST(info)) {
+		for (guint i = 0; i < gst_buffer_list_length(list); i++)
+			probe->add(gst_buffer_list_get(list, i));
+	}
+	return GST_PAD_PROBE_OK;
 }
 
 /* decodebin's streaming thread: its one decoded pad into the chain after it. */
@@ -79,10 +120,22 @@ std::string TranscodeBranch::variantName(const Profile &profile, const DeliveryD
 }
 
 TranscodeBranch::TranscodeBranch(GstElement *pipeline, const Profile &profile,
-				 const DeliveryDecision &decision, TranscodeOptions options)
+				 const DeliveryDecision &decision, TranscodeOptions options,
+				 const std::string &label)
 	: TeeBranch(pipeline, variantName(profile, decision), Kind::Transcode), profile_(profile),
-	  decision_(decision), options_(options)
+	  decision_(decision), options_(options), label_(label + " variant " + name()),
+	  mediaNs_(std::make_shared<std::atomic<uint64_t>>(0))
 {
+	TsOutput::Options ts {options_.segmentDurationS, options_.windowSize,
+			      options_.startTimeoutMs};
+	ts_ = std::make_unique<TsOutput>(label_, ts);
+}
+
+TranscodeBranch::~TranscodeBranch()
+{
+	if (speedTimer_)
+		g_source_remove(speedTimer_);
+	ts_->stop("the variant " + name() + " was stopped");
 }
 
 bool TranscodeBranch::build(const std::map<std::string, GstElement *> &tees, std::string &error)
@@ -117,8 +170,51 @@ bool TranscodeBranch::build(const std::map<std::string, GstElement *> &tees, std
 		return false;
 	}
 	startBin(options_.startTimeoutMs);
+	speedTimer_ = g_timeout_add_seconds(1, onSpeedTick, this);
 	g_info("branch %s: %s", name().c_str(), encoders_.c_str());
 	return true;
+}
+
+/* Main thread, every second: the encoder's speed, and a warning when it falls behind. */
+gboolean TranscodeBranch::onSpeedTick(gpointer data)
+{
+	auto *self = static_cast<TranscodeBranch *>(data);
+	const SpeedMeter::Change change
+		= self->meter_.sample(g_get_monotonic_time(), self->mediaNs_->load());
+	const double speed = self->meter_.speed().value_or(0);
+	if (change == SpeedMeter::Change::BecameSlow)
+		g_warning("%s (%s) encodes at %.2fx real time: its players will stall. Lower the "
+			  "profile's max height or bitrate, choose a faster preset or a hardware "
+			  "encoder, or play fewer transcoded channels at once",
+			  self->label_.c_str(), self->encoders_.c_str(), speed);
+	else if (change == SpeedMeter::Change::Recovered)
+		g_info("%s keeps real time again (%.2fx)", self->label_.c_str(), speed);
+	return G_SOURCE_CONTINUE;
+}
+
+void TranscodeBranch::meter(GstElement *element, guint64 frameNs)
+{
+	if (metered_)
+		return;
+	metered_ = true;
+	GstPad *src = gst_element_get_static_pad(element, "src");
+	gst_pad_add_probe(src,
+			  static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER
+						       | GST_PAD_PROBE_TYPE_BUFFER_LIST),
+			  onMeteredData, new MeterProbe {mediaNs_, frameNs},
+			  [](gpointer probe) { delete static_cast<MeterProbe *>(probe); });
+	gst_object_unref(src);
+}
+
+bool TranscodeBranch::ensureTs(std::string &error)
+{
+	if (ts_->muxBuilt())
+		return true;
+	if (failed()) {
+		error = this->error();
+		return false;
+	}
+	return ts_->buildMux(GST_BIN(bin_), muxTracks_, error);
 }
 
 GstPad *TranscodeBranch::sinkPad(const std::string &track, std::string &error)
@@ -134,20 +230,19 @@ GstPad *TranscodeBranch::sinkPad(const std::string &track, std::string &error)
 
 bool TranscodeBranch::buildCopy(GstElement *tee, const std::string &track, std::string &error)
 {
+	/* The channel's tee has its caps: the channel runs before it gets variants. */
+	std::string media;
+	GstPad *teeSink = gst_element_get_static_pad(tee, "sink");
+	if (GstCaps *caps = gst_pad_get_current_caps(teeSink)) {
+		media = gst_structure_get_name(gst_caps_get_structure(caps, 0));
+		gst_caps_unref(caps);
+	}
+	gst_object_unref(teeSink);
 	GstElement *queue = makeQueue(bin_);
-	GstPad *sink = sinkPad(track, error);
-	if (!sink)
-		return false;
-	GstPad *src = gst_element_get_static_pad(queue, "src");
-	const bool linked = gst_pad_link(src, sink) == GST_PAD_LINK_OK;
-	gst_object_unref(src);
-	gst_object_unref(sink);
-	GstPad *in = gst_element_get_static_pad(queue, "sink");
-	const bool teeLinked = linkTee(tee, in, track);
-	gst_object_unref(in);
-	if (!linked || !teeLinked)
+	const bool ok = linkEnds(tee, queue, queue, track, media, error);
+	if (!ok && error.empty())
 		error = "cannot copy " + track + " into the variant";
-	return linked && teeLinked;
+	return ok;
 }
 
 bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std::string &error)
@@ -204,12 +299,14 @@ bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std:
 
 	GstElement *queue = makeQueue(bin_);
 	GstElement *decode = make(bin_, "decodebin");
+	/* Raw frames are what an encoder that falls behind may lose: half a second of them. */
+	GstElement *raw = makeQueue(bin_, GST_SECOND / 2);
 	GstElement *convert = make(bin_, "videoconvert");
 	GstElement *scale = make(bin_, "videoscale");
 	GstElement *filter = make(bin_, "capsfilter");
 	GstElement *encoder = makeVideoEncoder(choice, settings);
 	GstElement *parser = choice.parser.empty() ? nullptr : make(bin_, choice.parser.c_str());
-	if (!queue || !decode || !convert || !scale || !filter || !encoder) {
+	if (!queue || !decode || !raw || !convert || !scale || !filter || !encoder) {
 		gst_caps_unref(scaled);
 		if (encoder)
 			gst_object_unref(gst_object_ref_sink(encoder));
@@ -221,28 +318,32 @@ bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std:
 	gst_bin_add(GST_BIN(bin_), encoder);
 	g_object_set(filter, "caps", scaled, nullptr);
 	gst_caps_unref(scaled);
-	g_signal_connect(decode, "pad-added", G_CALLBACK(onDecodedPad), convert);
+	g_signal_connect(decode, "pad-added", G_CALLBACK(onDecodedPad), raw);
 	bool ok = gst_element_link(queue, decode)
-		&& gst_element_link_many(convert, scale, filter, encoder, nullptr)
+		&& gst_element_link_many(raw, convert, scale, filter, encoder, nullptr)
 		&& (!parser || gst_element_link(encoder, parser));
-	ok = ok && linkEnds(tee, queue, parser ? parser : encoder, track, error);
+	GstElement *last = parser ? parser : encoder;
+	ok = ok && linkEnds(tee, queue, last, track, encodedMedia(choice.factory), error);
 	if (!ok && error.empty())
 		error = "cannot link the video transcode chain (" + choice.factory + ")";
+	meter(last, gst_util_uint64_scale_int(GST_SECOND, fpsD, fpsN));
 	encoders_ += (encoders_.empty() ? "" : " + ") + choice.factory;
 	return ok;
 }
 
-/* A built chain between tee and cmafsink: last's src to the sink's pad, the tee to queue. */
 bool TranscodeBranch::linkEnds(GstElement *tee, GstElement *queue, GstElement *last,
-			       const std::string &track, std::string &error)
+			       const std::string &track, const std::string &media,
+			       std::string &error)
 {
 	GstPad *sink = sinkPad(track, error);
 	if (!sink)
 		return false;
-	GstPad *src = gst_element_get_static_pad(last, "src");
-	bool ok = gst_pad_link(src, sink) == GST_PAD_LINK_OK;
-	gst_object_unref(src);
+	GstElement *out = make(bin_, "tee");
+	GstPad *outSrc = gst_element_request_pad_simple(out, "src_%u");
+	bool ok = gst_element_link(last, out) && gst_pad_link(outSrc, sink) == GST_PAD_LINK_OK;
+	gst_object_unref(outSrc);
 	gst_object_unref(sink);
+	muxTracks_.push_back({out, media});
 	GstPad *in = gst_element_get_static_pad(queue, "sink");
 	ok = ok && linkTee(tee, in, track);
 	gst_object_unref(in);
@@ -274,9 +375,13 @@ bool TranscodeBranch::buildAudio(GstElement *tee, const std::string &track, std:
 	bool ok = gst_element_link(queue, decode)
 		&& gst_element_link_many(convert, resample, encoder, nullptr)
 		&& (!parser || gst_element_link(encoder, parser));
-	ok = ok && linkEnds(tee, queue, parser ? parser : encoder, track, error);
+	GstElement *last = parser ? parser : encoder;
+	ok = ok && linkEnds(tee, queue, last, track, encodedMedia(choice.factory), error);
 	if (!ok && error.empty())
 		error = "cannot link the audio transcode chain (" + choice.factory + ")";
+	/* Audio is metered only when no video is encoded. */
+	if (!decision_.transcodeVideo)
+		meter(last, 0);
 	encoders_ += (encoders_.empty() ? "" : " + ") + choice.factory;
 	return ok;
 }

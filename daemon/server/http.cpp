@@ -112,6 +112,12 @@ JsonOut &JsonOut::value(bool flag)
 	return *this;
 }
 
+JsonOut &JsonOut::value(double number)
+{
+	json_builder_add_double_value(builder_, number);
+	return *this;
+}
+
 JsonOut &JsonOut::null()
 {
 	json_builder_add_null_value(builder_);

@@ -81,6 +81,7 @@ public:
 	JsonOut &value(unsigned number) { return value(static_cast<int64_t>(number)); }
 	JsonOut &value(const std::string &text) { return value(std::string_view(text)); }
 	JsonOut &value(bool flag);
+	JsonOut &value(double number);
 	JsonOut &null();
 
 	template <typename T>

@@ -12,6 +12,7 @@
  */
 
 #include <algorithm>
+#include <cmath>
 #include <optional>
 
 #include "channelmanager.h"
@@ -146,26 +147,6 @@ Response unavailable(const ChannelPipeline &channel)
 	Response response = errorResponse({503, "source_unavailable", reason, {}});
 	response.header("Retry-After", kRetryAfterS);
 	streamHeaders(response, "", "");
-	return response;
-}
-
-/* 501 for an MPEG-TS client (continuous or HLS v3) of a profile that needs a transcode:
- * variants are fMP4. */
-Response transcodeNotAvailable(const Profile &profile, const DeliveryDecision &delivery,
-			       std::string_view servedAs = "continuous .ts")
-{
-	std::string why;
-	for (const std::string &reason : delivery.reasons)
-		why += (why.empty() ? "" : "; ") + reason;
-	Response response = errorResponse(
-		{501,
-		 "transcode_not_available",
-		 "profile " + profile.name + " needs a transcode (" + why
-			 + "); transcoded variants are served as HLS fMP4 (.m3u8) and DASH (.mpd), "
-			   "not as "
-			 + std::string(servedAs),
-		 {}});
-	streamHeaders(response, "transcode", "");
 	return response;
 }
 
@@ -317,9 +298,81 @@ std::string resourceFor(ServerContext &context, const ExchangePtr &ex, const std
 	return manifestResource(true, client);
 }
 
+/* 503 with Retry-After for a transcoded variant that cannot serve (yet). */
+Response variantUnavailable(const std::string &message, std::string_view container)
+{
+	Response response = errorResponse({503, "transcode_not_available", message, {}});
+	response.header("Retry-After", kRetryAfterS);
+	streamHeaders(response, "transcode", container);
+	return response;
+}
+
+/* Why a variant that is neither ready nor failed has no segment yet. */
+std::string variantStarting(const TranscodeBranch &variant)
+{
+	std::string message = "the transcoded variant " + variant.name() + " (" + variant.encoders()
+		+ ") has no segment yet";
+	if (auto speed = variant.speed()) {
+		char text[32];
+		g_snprintf(text, sizeof(text), "%.2f", *speed);
+		message += ": it encodes at " + std::string(text) + "x real time";
+	}
+	return message;
+}
+
+/*
+ * The transcoded variant for a client, added when it has none; nullopt with the answer to
+ * give when it cannot be built.
+ */
+TranscodeBranch *variantFor(ChannelPipeline &running, const Profile &profile,
+			    const DeliveryDecision &delivery, std::string_view container,
+			    std::optional<Response> &failure)
+{
+	std::string error;
+	TranscodeBranch *variant = running.transcodeVariant(profile, delivery, error);
+	if (!variant)
+		failure = variantUnavailable("profile " + profile.name
+						     + " needs a transcode, which cannot start: "
+						     + error,
+					     container);
+	return variant;
+}
+
+/*
+ * A transcoded variant as continuous MPEG-TS: its mux starts now, so that by the time the
+ * variant has its first segment the fan-out holds a GOP to start the client with.
+ */
+void serveVariantTs(const ExchangePtr &ex, ChannelPipeline &running, const Profile &profile,
+		    const DeliveryDecision &delivery)
+{
+	std::optional<Response> failure;
+	TranscodeBranch *variant = variantFor(running, profile, delivery, "mpegts", failure);
+	if (!variant)
+		return ex->respond(*failure);
+	running.setDecision("transcode");
+	std::string error;
+	if (!variant->ensureTs(error))
+		return ex->respond(variantUnavailable(error, "mpegts"));
+	variant->whenReady([ex, &running](TeeBranch &branch) {
+		auto &ready = static_cast<TranscodeBranch &>(branch);
+		if (ready.failed())
+			return ex->respond(variantUnavailable(ready.error(), "mpegts"));
+		if (!ready.ready())
+			return ex->respond(variantUnavailable(variantStarting(ready), "mpegts"));
+		ready.touch();
+		running.noteActivity();
+		ready.ts().addClient(ex->message(), [&running] { running.noteActivity(); });
+		/* The fan-out's sink owns the body; this sets the status and our headers. */
+		Response response;
+		streamHeaders(response, "transcode", "mpegts");
+		ex->respond(response);
+	});
+}
+
 /*
  * Continuous MPEG-TS: HEAD answers at once (players probe with it; the channel starts warming
- * up); GET waits for the channel, then hands the response to its TS fan-out.
+ * up); GET waits for the channel, then hands the response to its TS fan-out, or to the fan-out
+ * of the transcoded variant the decision names (its encoded samples muxed a second time).
  */
 void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &profile,
 	     const ClientFormat &client)
@@ -340,7 +393,7 @@ void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &pr
 			return ex->respond(unavailable(running));
 		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, profile);
 		if (delivery.mode == DeliveryMode::Transcode)
-			return ex->respond(transcodeNotAvailable(profile, delivery));
+			return serveVariantTs(ex, running, profile, delivery);
 		const bool passthrough = running.hasRawTs();
 		std::string error;
 		if (!running.addTsClient(ex->message(), passthrough, error)) {
@@ -354,6 +407,51 @@ void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &pr
 		running.setDecision(mode);
 		streamHeaders(response, mode, "mpegts");
 		ex->respond(response);
+	});
+}
+
+/* The HLS v3 playlist of a TsSegmenter, its segments under prefix. */
+Response hlsTsPlaylist(const TsSegmenter &segmenter, const std::string &prefix,
+		       std::string_view decision)
+{
+	Response response;
+	response.contentType = "application/vnd.apple.mpegurl";
+	response.body = segmenter.playlist(prefix);
+	response.header("Cache-Control", "no-cache");
+	streamHeaders(response, decision, "mpegts");
+	return response;
+}
+
+/* A transcoded variant as HLS v3: its samples muxed and cut, under {channel}/{variant}/. */
+void serveVariantHlsTs(const ExchangePtr &ex, ChannelPipeline &running, const Profile &profile,
+		       const DeliveryDecision &delivery, uint32_t startSegments,
+		       const std::string &channelDir)
+{
+	std::optional<Response> failure;
+	TranscodeBranch *variant = variantFor(running, profile, delivery, "mpegts", failure);
+	if (!variant)
+		return ex->respond(*failure);
+	running.setDecision("transcode");
+	std::string error;
+	if (!variant->ensureTs(error))
+		return ex->respond(variantUnavailable(error, "mpegts"));
+	const std::string prefix = channelDir + "/" + variant->name() + "/";
+	variant->whenReady([ex, &running, startSegments, prefix](TeeBranch &branch) {
+		auto &ready = static_cast<TranscodeBranch &>(branch);
+		if (ready.failed())
+			return ex->respond(variantUnavailable(ready.error(), "mpegts"));
+		if (!ready.ready())
+			return ex->respond(variantUnavailable(variantStarting(ready), "mpegts"));
+		ready.ts().whenHlsReady(
+			startSegments, [ex, &running, &ready, prefix](const std::string &why) {
+				if (!why.empty())
+					return ex->respond(variantUnavailable(why, "mpegts"));
+				Response response = hlsTsPlaylist(*ready.ts().segmenter(), prefix,
+								  "transcode");
+				if (ex->method() == "GET")
+					running.addBytesOut(response.body.size());
+				ex->respond(response);
+			});
 	});
 }
 
@@ -371,8 +469,8 @@ void serveHlsTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile 
 			return ex->respond(unavailable(running));
 		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, profile);
 		if (delivery.mode == DeliveryMode::Transcode)
-			return ex->respond(transcodeNotAvailable(profile, delivery,
-								 "HLS with MPEG-TS segments"));
+			return serveVariantHlsTs(ex, running, profile, delivery, startSegments,
+						 channelDir);
 		running.whenHlsTsReady(
 			startSegments,
 			[ex, channelDir](ChannelPipeline &ready, const std::string &error) {
@@ -385,11 +483,8 @@ void serveHlsTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile 
 				}
 				const char *mode = ready.hasRawTs() ? "passthrough" : "repackage";
 				ready.setDecision(mode);
-				Response response;
-				response.contentType = "application/vnd.apple.mpegurl";
-				response.body = ready.segmenter()->playlist(channelDir + "/");
-				response.header("Cache-Control", "no-cache");
-				streamHeaders(response, mode, "mpegts");
+				Response response
+					= hlsTsPlaylist(*ready.segmenter(), channelDir + "/", mode);
 				if (ex->method() == "GET")
 					ready.addBytesOut(response.body.size());
 				ex->respond(response);
@@ -397,12 +492,13 @@ void serveHlsTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile 
 	});
 }
 
-/* /live/{proxy}/{channel}/ts-<n>.ts: a segment of the channel's HLS v3, appended uncopied. */
-void serveTsSegment(ServerContext &context, const ExchangePtr &ex, const Channel &channel,
-		    uint64_t sequence)
+/*
+ * /live/{proxy}/{channel}[/{variant}]/ts-<n>.ts: a segment of the channel's (or variant's)
+ * HLS v3, appended uncopied. segmenter may be null (no such output).
+ */
+void serveTsSegment(ServerContext &context, const ExchangePtr &ex, ChannelPipeline *pipeline,
+		    const TsSegmenter *segmenter, uint64_t sequence, std::string_view decision)
 {
-	ChannelPipeline *pipeline = context.engine ? context.engine->find(channel.id) : nullptr;
-	const TsSegmenter *segmenter = pipeline ? pipeline->segmenter() : nullptr;
 	const TsSegmenter::Segment *segment = segmenter ? segmenter->segment(sequence) : nullptr;
 	if (!segment) {
 		Response missing = errorResponse(
@@ -422,7 +518,7 @@ void serveTsSegment(ServerContext &context, const ExchangePtr &ex, const Channel
 	response.header("Content-Type", "video/MP2T");
 	response.header("Cache-Control", segmentMaxAge(context));
 	response.header("Accept-Ranges", "bytes");
-	streamHeaders(response, pipeline->decision(), "mpegts");
+	streamHeaders(response, decision, "mpegts");
 	if (ex->method() == "GET")
 		pipeline->addBytesOut(segment->bytes);
 	ex->respond(response);
@@ -437,30 +533,20 @@ void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline
 		  const std::string &manifest, uint32_t startSegments,
 		  const std::string &channelDir)
 {
-	std::string error;
-	TranscodeBranch *variant = running.transcodeVariant(profile, delivery, error);
-	if (!variant) {
-		Response response = errorResponse(
-			{503,
-			 "transcode_not_available",
-			 "profile " + profile.name
-				 + " needs a transcode, which cannot start: " + error,
-			 {}});
-		response.header("Retry-After", kRetryAfterS);
-		streamHeaders(response, "transcode", "");
-		return ex->respond(response);
-	}
+	std::optional<Response> failure;
+	TranscodeBranch *variant = variantFor(running, profile, delivery, "fmp4", failure);
+	if (!variant)
+		return ex->respond(*failure);
 	running.setDecision("transcode");
 	const std::string prefix = channelDir + "/" + variant->name() + "/";
 	variant->whenSegments(
 		startSegments, [&context, ex, &running, manifest, prefix](TeeBranch &branch) {
-			if (branch.failed()) {
-				Response response = errorResponse(
-					{503, "transcode_not_available", branch.error(), {}});
-				response.header("Retry-After", kRetryAfterS);
-				streamHeaders(response, "transcode", "");
-				return ex->respond(response);
-			}
+			if (branch.failed())
+				return ex->respond(variantUnavailable(branch.error(), "fmp4"));
+			if (!branch.ready())
+				return ex->respond(variantUnavailable(
+					variantStarting(static_cast<TranscodeBranch &>(branch)),
+					"fmp4"));
 			const std::string servedAs
 				= manifest.ends_with(".mpd") ? kMpdName : manifest;
 			auto response = variantResponse(context, ex, running, branch, manifest,
@@ -570,8 +656,13 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 void serveResource(ServerContext &context, const ExchangePtr &ex, const Channel &channel,
 		   const std::string &name)
 {
-	if (std::optional<uint64_t> sequence = TsSegmenter::parseSegmentName(name))
-		return serveTsSegment(context, ex, channel, *sequence);
+	if (std::optional<uint64_t> sequence = TsSegmenter::parseSegmentName(name)) {
+		ChannelPipeline *pipeline
+			= context.engine ? context.engine->find(channel.id) : nullptr;
+		return serveTsSegment(context, ex, pipeline,
+				      pipeline ? pipeline->segmenter() : nullptr, *sequence,
+				      pipeline ? pipeline->decision() : "");
+	}
 	if (!isResourceName(name) || resourceContentType(name).empty())
 		return ex->respond(
 			errorResponse({404, "not_found", "no such resource: " + name, {}}));
@@ -625,6 +716,12 @@ void serveBranchResource(ServerContext &context, const ExchangePtr &ex, const Ch
 {
 	ChannelPipeline *pipeline = context.engine ? context.engine->find(channel.id) : nullptr;
 	TeeBranch *branch = pipeline ? pipeline->branch(variant) : nullptr;
+	if (branch && TsSegmenter::parseSegmentName(name)) {
+		auto *transcoded = static_cast<TranscodeBranch *>(branch);
+		transcoded->touch();
+		return serveTsSegment(context, ex, pipeline, transcoded->ts().segmenter(),
+				      *TsSegmenter::parseSegmentName(name), "transcode");
+	}
 	if (!branch || !isResourceName(name) || resourceContentType(name).empty()) {
 		/* A variant is made by its channel URL; one that idled out is gone with its names.
 		 */
@@ -643,6 +740,9 @@ void serveBranchResource(ServerContext &context, const ExchangePtr &ex, const Ch
 		if (ready.failed())
 			return ex->respond(
 				errorResponse({503, "source_unavailable", ready.error(), {}}));
+		if (!ready.ready())
+			return ex->respond(variantUnavailable(
+				variantStarting(static_cast<TranscodeBranch &>(ready)), "fmp4"));
 		auto response = variantResponse(context, ex, *pipeline, ready,
 						resourceFor(context, ex, name), name, "");
 		if (!response) {
@@ -653,6 +753,23 @@ void serveBranchResource(ServerContext &context, const ExchangePtr &ex, const Ch
 		}
 		ex->respond(*response);
 	});
+}
+
+/* A transcoded variant as the sessions list shows it. */
+void writeVariant(JsonOut &out, const TranscodeBranch &variant)
+{
+	out.beginObject();
+	out.member("name", variant.name());
+	out.member("encoders", variant.encoders());
+	out.member("state", variant.failed() ? "failed" : variant.ready() ? "running" : "starting");
+	out.key("speed");
+	if (auto speed = variant.speed())
+		out.value(std::round(*speed * 100) / 100);
+	else
+		out.null();
+	out.member("realtime", !variant.slow());
+	out.member("ts_clients", static_cast<int64_t>(variant.tsClients()));
+	out.endObject();
 }
 
 /* GET /api/v1/sessions: the running channels. */
@@ -685,6 +802,10 @@ Response sessions(ServerContext &context)
 		out.key("branches").beginArray();
 		for (const std::string &branch : channel->branchNames())
 			out.value(branch);
+		out.endArray();
+		out.key("variants").beginArray();
+		for (const TranscodeBranch *variant : channel->variants())
+			writeVariant(out, *variant);
 		out.endArray();
 		out.key("decision");
 		if (channel->decision().empty())
