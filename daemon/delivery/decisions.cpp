@@ -142,6 +142,73 @@ std::optional<std::string> fmp4OnlyCodec(const Profile &profile)
 	return std::nullopt;
 }
 
+constexpr std::array<std::string_view, 3> kTsVideo {"h264", "h265", "mpeg2video"};
+constexpr std::array<std::string_view, 5> kTsAudio {"aac", "mp3", "mp2", "ac3", "eac3"};
+constexpr std::array<std::string_view, 4> kFmp4Video {"h264", "h265", "vp9", "av1"};
+constexpr std::array<std::string_view, 2> kFmp4Audio {"aac", "opus"};
+
+constexpr std::array<VideoCodec, 4> kVideoEncoders {VideoCodec::H264, VideoCodec::H265,
+						    VideoCodec::VP9, VideoCodec::AV1};
+constexpr std::array<AudioCodec, 2> kAudioEncoders {AudioCodec::AAC, AudioCodec::Opus};
+
+template <size_t N>
+bool contains(const std::array<std::string_view, N> &list, std::string_view codec)
+{
+	return std::find(list.begin(), list.end(), codec) != list.end();
+}
+
+bool listAccepts(const std::vector<std::string> &list, std::string_view codec)
+{
+	return list.empty() || std::find(list.begin(), list.end(), codec) != list.end();
+}
+
+/* smartsrc's names, lower-cased, with the usual synonyms folded in. */
+std::string normalizeCodec(std::string_view codec)
+{
+	std::string lower = asciiLower(trimmed(codec));
+	if (lower == "hevc")
+		return "h265";
+	if (lower == "avc" || lower == "avc1")
+		return "h264";
+	return lower;
+}
+
+std::string_view containerName(ContainerFormat container)
+{
+	return container == ContainerFormat::MpegTs ? "MPEG-TS" : "fMP4";
+}
+
+bool carriesVideo(ContainerFormat container, std::string_view codec)
+{
+	return container == ContainerFormat::MpegTs ? contains(kTsVideo, codec)
+						    : contains(kFmp4Video, codec);
+}
+
+bool carriesAudio(ContainerFormat container, std::string_view codec)
+{
+	return container == ContainerFormat::MpegTs ? contains(kTsAudio, codec)
+						    : contains(kFmp4Audio, codec);
+}
+
+/*
+ * The source stream that keeps a profile which never transcodes from MPEG-TS ("vp9 video"),
+ * or nullopt: a stream fMP4 carries and MPEG-TS does not.
+ */
+std::optional<std::string> sourceNeedsFmp4(const Profile &profile, const SourceInfo &source)
+{
+	if (!forbidsTranscode(profile))
+		return std::nullopt;
+	const std::string video = normalizeCodec(source.videoCodec);
+	if (!video.empty() && !carriesVideo(ContainerFormat::MpegTs, video)
+	    && carriesVideo(ContainerFormat::Fmp4, video))
+		return video + " video";
+	const std::string audio = normalizeCodec(source.audioCodec);
+	if (!audio.empty() && !carriesAudio(ContainerFormat::MpegTs, audio)
+	    && carriesAudio(ContainerFormat::Fmp4, audio))
+		return audio + " audio";
+	return std::nullopt;
+}
+
 enum class Want {
 	Hls,
 	Dash,
@@ -304,7 +371,14 @@ ContainerFormat containerOf(DeliveryFormat format)
 		: ContainerFormat::Fmp4;
 }
 
-ContainerDecision determineContainer(const Profile &profile, const ClientRequest &request)
+bool forbidsTranscode(const Profile &profile)
+{
+	return profile.videoCodec == VideoCodec::Copy && profile.audioCodec == AudioCodec::Copy
+		&& !profile.maxHeight && !profile.videoBitrateKbps;
+}
+
+ContainerDecision determineContainer(const Profile &profile, const ClientRequest &request,
+				     const SourceInfo *source)
 {
 	ContainerDecision decision;
 	std::vector<std::string> &reasons = decision.reasons;
@@ -376,6 +450,19 @@ ContainerDecision determineContainer(const Profile &profile, const ClientRequest
 			setClient(decision, DeliveryFormat::HlsFmp4, client);
 			return decision;
 		}
+		/* Only a preference picked TS: a stream that cannot go there picks fMP4. */
+		const bool preferred = request.kind == RequestKind::Negotiated
+			&& (format == FormatParam::None || format == FormatParam::Unknown)
+			&& accept.pref != AcceptPref::Ts && !client.legacyTsOnly;
+		if (auto needs
+		    = preferred && source ? sourceNeedsFmp4(profile, *source) : std::nullopt) {
+			reasons.push_back(
+				profileLabel(profile)
+				+ " never transcodes and MPEG-TS cannot carry the source's "
+				+ *needs + ": HLS fMP4 instead of continuous TS");
+			setClient(decision, DeliveryFormat::HlsFmp4, client);
+			return decision;
+		}
 		if (profile.containerFormat == ContainerFormat::Fmp4
 		    && request.kind == RequestKind::Negotiated) {
 			reasons.push_back(profileLabel(profile)
@@ -401,54 +488,6 @@ ContainerDecision determineContainer(const Profile &profile, const ClientRequest
 /* ---- Delivery ---- */
 
 namespace {
-
-constexpr std::array<std::string_view, 3> kTsVideo {"h264", "h265", "mpeg2video"};
-constexpr std::array<std::string_view, 5> kTsAudio {"aac", "mp3", "mp2", "ac3", "eac3"};
-constexpr std::array<std::string_view, 4> kFmp4Video {"h264", "h265", "vp9", "av1"};
-constexpr std::array<std::string_view, 2> kFmp4Audio {"aac", "opus"};
-
-constexpr std::array<VideoCodec, 4> kVideoEncoders {VideoCodec::H264, VideoCodec::H265,
-						    VideoCodec::VP9, VideoCodec::AV1};
-constexpr std::array<AudioCodec, 2> kAudioEncoders {AudioCodec::AAC, AudioCodec::Opus};
-
-template <size_t N>
-bool contains(const std::array<std::string_view, N> &list, std::string_view codec)
-{
-	return std::find(list.begin(), list.end(), codec) != list.end();
-}
-
-bool listAccepts(const std::vector<std::string> &list, std::string_view codec)
-{
-	return list.empty() || std::find(list.begin(), list.end(), codec) != list.end();
-}
-
-/* smartsrc's names, lower-cased, with the usual synonyms folded in. */
-std::string normalizeCodec(std::string_view codec)
-{
-	std::string lower = asciiLower(trimmed(codec));
-	if (lower == "hevc")
-		return "h265";
-	if (lower == "avc" || lower == "avc1")
-		return "h264";
-	return lower;
-}
-
-std::string_view containerName(ContainerFormat container)
-{
-	return container == ContainerFormat::MpegTs ? "MPEG-TS" : "fMP4";
-}
-
-bool carriesVideo(ContainerFormat container, std::string_view codec)
-{
-	return container == ContainerFormat::MpegTs ? contains(kTsVideo, codec)
-						    : contains(kFmp4Video, codec);
-}
-
-bool carriesAudio(ContainerFormat container, std::string_view codec)
-{
-	return container == ContainerFormat::MpegTs ? contains(kTsAudio, codec)
-						    : contains(kFmp4Audio, codec);
-}
 
 /* Why a source stream cannot be copied into the client's format; "" when it can. */
 std::string misfit(std::string_view kind, std::string_view codec, ContainerFormat container,
@@ -704,6 +743,22 @@ DeliveryDecision selectDelivery(const SourceInfo &source, const ClientFormat &cl
 			reasons.push_back("the source is " + describeSource(source) + "; " + who
 					  + " gets " + describeFormat(client.format)
 					  + ": repackage, no re-encode");
+			return decision;
+		}
+		if (forbidsTranscode(profile)) {
+			std::string conflict = videoMisfit;
+			if (!audioMisfit.empty())
+				conflict += (conflict.empty() ? "" : "; ") + audioMisfit;
+			const std::string message = label
+				+ " copies the source's streams and never transcodes, but "
+				+ conflict
+				+ (container == ContainerFormat::MpegTs
+					   ? ": play the channel's .m3u8 or .mpd URL (fMP4), or "
+					     "give the proxy a profile that transcodes (Universal)"
+					   : ": give the proxy a profile that transcodes "
+					     "(Universal)");
+			reasons.push_back(message);
+			decision.error = DecisionError {"transcode_forbidden", message, 406};
 			return decision;
 		}
 		decision.mode = DeliveryMode::Transcode;

@@ -75,30 +75,6 @@ struct ContainerDecision {
 	bool ok() const { return !error.has_value(); }
 };
 
-/*
- * The container and delivery format for a request.
- *
- * A URL whose extension admits one container fixes it: .mpd is always DASH over fMP4 (an
- * mpegts profile, ?format=ts or a legacy client do not change that: MPEG-TS cannot be served
- * as DASH here, and fMP4 carries every codec an mpegts profile allows), and .ts is always
- * continuous MPEG-TS (an fmp4 profile does not change that either), unless the profile
- * encodes VP9, AV1 or Opus, which MPEG-TS cannot carry: then the request is an error
- * (codec_requires_fmp4, 406).
- *
- * A negotiated URL first picks a delivery format: ?format= (hls|m3u8, dash|mpd, ts|mpegts,
- * fmp4|cmaf -> HLS), else the Accept type with the highest q (HLS playlist types, DASH MPD,
- * video/MP2T), else the client rule (legacy_ts_only -> ts, then preferred_format), else HLS.
- *
- * Then, for HLS (and for a negotiated TS that cannot be TS), the container:
- *  - profile fmp4 or mpegts: the profile's (a negotiated TS with an fmp4 profile becomes HLS
- *    fMP4);
- *  - auto: a profile codec that needs fMP4 -> fMP4 (a negotiated TS becomes HLS fMP4);
- *    ?format=ts|mpegts, Accept video/MP2T, or a legacy_ts_only client -> MPEG-TS (HLS v3);
- *    ?format=fmp4|cmaf -> fMP4; otherwise fMP4 (HLS v7 with EXT-X-MAP).
- * A ?format= that contradicts the URL's extension (.ts?format=hls) is ignored, with a reason.
- */
-ContainerDecision determineContainer(const Profile &profile, const ClientRequest &request);
-
 enum class SourceType {
 	Unknown,
 	Hls,
@@ -122,6 +98,43 @@ struct SourceInfo {
 	uint32_t videoBitrateKbps = 0; /* 0 = not known */
 };
 
+/*
+ * The container and delivery format for a request.
+ *
+ * A URL whose extension admits one container fixes it: .mpd is always DASH over fMP4 (an
+ * mpegts profile, ?format=ts or a legacy client do not change that: MPEG-TS cannot be served
+ * as DASH here, and fMP4 carries every codec an mpegts profile allows), and .ts is always
+ * continuous MPEG-TS (an fmp4 profile does not change that either), unless the profile
+ * encodes VP9, AV1 or Opus, which MPEG-TS cannot carry: then the request is an error
+ * (codec_requires_fmp4, 406).
+ *
+ * A negotiated URL first picks a delivery format: ?format= (hls|m3u8, dash|mpd, ts|mpegts,
+ * fmp4|cmaf -> HLS), else the Accept type with the highest q (HLS playlist types, DASH MPD,
+ * video/MP2T), else the client rule (legacy_ts_only -> ts, then preferred_format), else HLS.
+ *
+ * Then, for HLS (and for a negotiated TS that cannot be TS), the container:
+ *  - profile fmp4 or mpegts: the profile's (a negotiated TS with an fmp4 profile becomes HLS
+ *    fMP4);
+ *  - auto: a profile codec that needs fMP4 -> fMP4 (a negotiated TS becomes HLS fMP4);
+ *    ?format=ts|mpegts, Accept video/MP2T, or a legacy_ts_only client -> MPEG-TS (HLS v3);
+ *    ?format=fmp4|cmaf -> fMP4; otherwise fMP4 (HLS v7 with EXT-X-MAP).
+ * A ?format= that contradicts the URL's extension (.ts?format=hls) is ignored, with a reason.
+ *
+ * source, when known (the channel runs): a profile that never transcodes (forbidsTranscode)
+ * and a source stream MPEG-TS cannot carry (VP9, AV1, Opus) turn a negotiated TS that only the
+ * client rule's preferred_format picked into HLS fMP4. A TS the request itself asks for stays,
+ * and selectDelivery() refuses it.
+ */
+ContainerDecision determineContainer(const Profile &profile, const ClientRequest &request,
+				     const SourceInfo *source = nullptr);
+
+/*
+ * Whether a profile re-encodes nothing, ever: copy video and copy audio, no height or bitrate
+ * cap (Passthrough). A stream its client's format or decoder cannot take is refused, not
+ * transcoded. A profile with a cap or a codec transcodes to fit as well.
+ */
+bool forbidsTranscode(const Profile &profile);
+
 enum class DeliveryMode {
 	Passthrough, /* the source's bytes, as they came */
 	Repackage, /* demuxed and muxed again; no stream is re-encoded */
@@ -138,6 +151,11 @@ struct DeliveryDecision {
 		= VideoCodec::Copy; /* the encoder's codec; Copy unless transcodeVideo */
 	AudioCodec audioCodec = AudioCodec::Copy; /* Copy unless transcodeAudio */
 	std::vector<std::string> reasons;
+	/*
+	 * Set: the client cannot be served (a profile that never transcodes, a stream that needs
+	 * it); the stream URL answers httpStatus with the message, the rest means nothing.
+	 */
+	std::optional<DecisionError> error;
 };
 
 /*
@@ -150,7 +168,8 @@ struct DeliveryDecision {
  *     (type mpegts, container mpegts) to a continuous TS client: that is the one format whose
  *     bytes the pipeline forwards; HLS and DASH sources are always demuxed.
  *  3. no re-encode is needed -> repackage.
- *  4. otherwise -> transcode.
+ *  4. otherwise -> transcode; but a profile that forbids it (forbidsTranscode) gets an error
+ *     instead (406 transcode_forbidden) naming each stream that does not fit and why.
  * "No re-encode needed" (steps 2 and 3) means each source stream fits the target container
  * and the client decodes it. MPEG-TS carries h264, h265, mpeg2video; aac, mp3, mp2, ac3,
  * eac3. fMP4 (cmafsink) carries h264, h265, vp9, av1; aac, opus: AC-3 and MPEG audio in CMAF

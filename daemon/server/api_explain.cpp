@@ -7,12 +7,15 @@
  *
  * The client is the caller (its User-Agent and Accept) unless the query overrides them
  * (user_agent=, accept=); format= and path= (.m3u8, .mpd, .ts) stand for the stream URL's
- * query and extension. Until the streaming engine classifies sources, the source is guessed
- * from the channel's stream URL, and the answer says so.
+ * query and extension. The source is what the channel's running pipeline classified; when
+ * it does not run, it is guessed from the channel's stream URL, and the answer says so. A
+ * transcode names its variant and, while it runs, how fast it encodes.
  */
 
 #include <algorithm>
+#include <cmath>
 
+#include "channelmanager.h"
 #include "context.h"
 #include "decisions.h"
 #include "testuri.h"
@@ -72,9 +75,54 @@ SourceInfo guessSource(const std::string &url, std::vector<std::string> &reasons
 		source.type = SourceType::File;
 	}
 	reasons.push_back("source guessed from its URL as " + std::string(toString(source.type))
-			  + " with unknown codecs: the streaming engine (next release) probes "
-			    "the real source when the channel opens, which can change this answer");
+			  + " with unknown codecs (the channel is not running): its pipeline "
+			    "probes the real source when it opens, which can change this answer");
 	return source;
+}
+
+/* "error": what the stream URL answers instead of media. */
+void writeError(JsonOut &out, const DecisionError &error)
+{
+	out.key("error").beginObject();
+	out.member("code", error.code)
+		.member("message", error.message)
+		.member("http_status", error.httpStatus);
+	out.endObject();
+}
+
+/*
+ * The transcoded variant the decision names: whether it runs, and how fast it encodes
+ * ("transcode": {variant, running, speed, realtime}).
+ */
+void explainVariant(JsonOut &out, std::vector<std::string> &reasons, ChannelPipeline *channel,
+		    const std::string &name)
+{
+	const TranscodeBranch *variant = nullptr;
+	for (const TranscodeBranch *candidate :
+	     channel ? channel->variants() : std::vector<const TranscodeBranch *> {}) {
+		if (candidate->name() == name)
+			variant = candidate;
+	}
+	out.key("transcode").beginObject();
+	out.member("variant", name);
+	out.member("running", variant != nullptr && !variant->failed());
+	out.key("speed");
+	if (variant && variant->speed())
+		out.value(std::round(*variant->speed() * 100) / 100);
+	else
+		out.null();
+	out.member("realtime", !variant || !variant->slow());
+	out.endObject();
+	if (!variant) {
+		reasons.push_back("variant " + name + " starts with its first player");
+		return;
+	}
+	char speed[32] = "not measured yet";
+	if (variant->speed())
+		g_snprintf(speed, sizeof(speed), "%.2fx real time", *variant->speed());
+	reasons.push_back(
+		"variant " + name + " runs (" + variant->encoders() + "), at " + speed
+		+ (variant->slow() ? ": slower than real time, so its players stall" : ""));
 }
 
 Response explain(ServerContext &context, const ExchangePtr &ex)
@@ -128,22 +176,36 @@ Response explain(ServerContext &context, const ExchangePtr &ex)
 	request.accept = accept;
 	request.userAgent = userAgent;
 	request.client = rule;
-	ContainerDecision container = determineContainer(*profile, request);
+
+	/* The source: as the running channel found it, else guessed from its URL. */
+	ChannelPipeline *running = context.engine ? context.engine->find(channel->id) : nullptr;
+	if (running && (!running->classified() || running->state() == ChannelState::Failed))
+		running = nullptr;
+	std::vector<std::string> sourceReasons;
+	SourceInfo source;
+	if (running) {
+		source = running->sourceInfo();
+		sourceReasons.push_back("the source as its running pipeline found it: "
+					+ running->summary());
+	} else {
+		source = guessSource(channel->streamUrl, sourceReasons);
+	}
+	/* A guess says nothing certain of codecs: the container is decided without them. */
+	ContainerDecision container
+		= determineContainer(*profile, request, running ? &source : nullptr);
 
 	out.member("mode", "smart").member("client", rule.name);
 	out.key("profile").beginObject();
 	out.member("id", profile->id).member("name", profile->name).endObject();
 	std::vector<std::string> reasons = container.reasons;
 	if (!container.ok()) {
-		out.key("error").beginObject();
-		out.member("code", container.error->code)
-			.member("message", container.error->message)
-			.member("http_status", container.error->httpStatus);
-		out.endObject();
+		writeError(out, *container.error);
 	} else {
-		SourceInfo source = guessSource(channel->streamUrl, reasons);
+		reasons.insert(reasons.end(), sourceReasons.begin(), sourceReasons.end());
 		DeliveryDecision delivery = selectDelivery(source, container.client, *profile);
 		reasons.insert(reasons.end(), delivery.reasons.begin(), delivery.reasons.end());
+		if (delivery.error)
+			writeError(out, *delivery.error);
 		out.member("container", toString(container.container));
 		out.member("format", toString(container.client.format));
 		out.member("delivery", toString(delivery.mode));
@@ -157,6 +219,9 @@ Response explain(ServerContext &context, const ExchangePtr &ex)
 		out.member("video_codec", source.videoCodec);
 		out.member("audio_codec", source.audioCodec);
 		out.endObject();
+		if (delivery.mode == DeliveryMode::Transcode && !delivery.error)
+			explainVariant(out, reasons, running,
+				       TranscodeBranch::variantName(*profile, delivery));
 	}
 	out.key("reasons").beginArray();
 	for (const std::string &reason : reasons)

@@ -298,6 +298,15 @@ std::string resourceFor(ServerContext &context, const ExchangePtr &ex, const std
 	return manifestResource(true, client);
 }
 
+/* A request the decision refuses (a profile that never transcodes and a stream that needs it). */
+Response decisionError(const DecisionError &error, std::string_view container)
+{
+	Response response = errorResponse(
+		{static_cast<unsigned>(error.httpStatus), error.code, error.message, {}});
+	streamHeaders(response, "", container);
+	return response;
+}
+
 /* 503 with Retry-After for a transcoded variant that cannot serve (yet). */
 Response variantUnavailable(const std::string &message, std::string_view container)
 {
@@ -392,6 +401,8 @@ void serveTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile &pr
 		if (running.state() == ChannelState::Failed)
 			return ex->respond(unavailable(running));
 		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, profile);
+		if (delivery.error)
+			return ex->respond(decisionError(*delivery.error, "mpegts"));
 		if (delivery.mode == DeliveryMode::Transcode)
 			return serveVariantTs(ex, running, profile, delivery);
 		const bool passthrough = running.hasRawTs();
@@ -468,6 +479,8 @@ void serveHlsTs(const ExchangePtr &ex, ChannelPipeline &pipeline, const Profile 
 		if (running.state() == ChannelState::Failed)
 			return ex->respond(unavailable(running));
 		DeliveryDecision delivery = selectDelivery(running.sourceInfo(), client, profile);
+		if (delivery.error)
+			return ex->respond(decisionError(*delivery.error, "mpegts"));
 		if (delivery.mode == DeliveryMode::Transcode)
 			return serveVariantHlsTs(ex, running, profile, delivery, startSegments,
 						 channelDir);
@@ -557,6 +570,26 @@ void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline
 		});
 }
 
+/* A negotiated URL's answer: 302 to the URL of the format the decision picked. */
+Response negotiatedRedirect(ServerContext &context, const Exchange &ex,
+			    const std::string &proxyName, const ContainerDecision &container)
+{
+	const DeliveryFormat format = container.client.format;
+	const char *extension = format == DeliveryFormat::Dash ? ".mpd"
+		: format == DeliveryFormat::TsContinuous       ? ".ts"
+							       : ".m3u8";
+	std::string location = baseUrl(context, ex) + "/live/" + escapeSegment(proxyName) + "/"
+		+ escapeSegment(ex.param("channel")) + extension;
+	if (const char *query = g_uri_get_query(soup_server_message_get_uri(ex.message())))
+		location += std::string("?") + query;
+	Response response;
+	response.status = 302;
+	response.header("Location", location);
+	response.header("Cache-Control", "no-store");
+	streamHeaders(response, "", toString(container.container));
+	return response;
+}
+
 void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &proxy,
 		const Channel &channel, RequestKind kind)
 {
@@ -583,21 +616,11 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 
 	const DeliveryFormat format = container.client.format;
 	const std::string channelDir = escapeSegment(ex->param("channel"));
-	if (kind == RequestKind::Negotiated) {
-		const char *extension = format == DeliveryFormat::Dash ? ".mpd"
-			: format == DeliveryFormat::TsContinuous       ? ".ts"
-								       : ".m3u8";
-		std::string location = baseUrl(context, *ex) + "/live/" + escapeSegment(proxy.name)
-			+ "/" + channelDir + extension;
-		if (const char *query = g_uri_get_query(soup_server_message_get_uri(ex->message())))
-			location += std::string("?") + query;
-		Response response;
-		response.status = 302;
-		response.header("Location", location);
-		response.header("Cache-Control", "no-store");
-		streamHeaders(response, "", toString(container.container));
-		return ex->respond(response);
-	}
+	/* A profile that never transcodes picks its container by the source's codecs too. */
+	const bool bySource = kind == RequestKind::Negotiated && forbidsTranscode(*profile)
+		&& format == DeliveryFormat::TsContinuous && context.engine;
+	if (kind == RequestKind::Negotiated && !bySource)
+		return ex->respond(negotiatedRedirect(context, *ex, proxy.name, container));
 	if (!context.engine)
 		return ex->respond(errorResponse(
 			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
@@ -607,6 +630,15 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 		return ex->respond(*busy);
 	ChannelPipeline &pipeline = context.engine->acquire(source);
 	pipeline.noteRequest(clientKey(*ex));
+	if (bySource)
+		return pipeline.whenSettled([&context, ex, request, proxyName = proxy.name,
+					     chosen = *profile](ChannelPipeline &running) {
+			if (running.state() == ChannelState::Failed)
+				return ex->respond(unavailable(running));
+			ContainerDecision decided
+				= determineContainer(chosen, request, &running.sourceInfo());
+			ex->respond(negotiatedRedirect(context, *ex, proxyName, decided));
+		});
 	if (format == DeliveryFormat::TsContinuous)
 		return serveTs(ex, pipeline, *profile, container.client);
 	if (format == DeliveryFormat::HlsTs)
@@ -628,6 +660,8 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 				return ex->respond(unavailable(running));
 			DeliveryDecision delivery
 				= selectDelivery(running.sourceInfo(), client, chosen);
+			if (delivery.error)
+				return ex->respond(decisionError(*delivery.error, "fmp4"));
 			if (delivery.mode == DeliveryMode::Transcode)
 				return serveVariant(context, ex, running, chosen, delivery,
 						    manifest, startSegments, channelDir);

@@ -38,7 +38,7 @@ void gauge(std::string &out, const char *name, const char *help, const StoreResu
 std::string engineMetrics(ChannelManager &engine)
 {
 	std::map<std::string_view, int> byState = {{"starting", 0}, {"running", 0}, {"failed", 0}};
-	std::string clients, bytes, segments, branches;
+	std::string clients, bytes, segments, branches, speeds, realtime;
 	const int64_t windowUs = int64_t(engine.options().clientIdleTimeoutS) * G_USEC_PER_SEC;
 	for (ChannelPipeline *channel : engine.channels()) {
 		byState[toString(channel->state())]++;
@@ -52,6 +52,18 @@ std::string engineMetrics(ChannelManager &engine)
 			+ std::to_string(channel->segments()) + "\n";
 		branches += "sluice_channel_variants" + label
 			+ std::to_string(channel->branchNames().size()) + "\n";
+		for (const TranscodeBranch *variant : channel->variants()) {
+			const std::string variantLabel = "{channel=\""
+				+ std::to_string(channel->source().channelId) + "\",variant=\""
+				+ prometheusLabel(variant->name()) + "\"} ";
+			if (auto speed = variant->speed()) {
+				char text[32];
+				g_snprintf(text, sizeof(text), "%.3f", *speed);
+				speeds += "sluice_variant_speed" + variantLabel + text + "\n";
+			}
+			realtime += "sluice_variant_realtime" + variantLabel
+				+ (variant->slow() ? "0" : "1") + "\n";
+		}
 	}
 	std::string out;
 	out += "# HELP sluice_engine_channels Channel pipelines, by state.\n";
@@ -69,6 +81,12 @@ std::string engineMetrics(ChannelManager &engine)
 	out += "# TYPE sluice_channel_segments_total counter\n" + segments;
 	out += "# HELP sluice_channel_variants Transcoded variants a channel runs.\n";
 	out += "# TYPE sluice_channel_variants gauge\n" + branches;
+	out += "# HELP sluice_variant_speed How fast a transcoded variant encodes, in x real time "
+	       "over the last 10 s (under 1: its players stall).\n";
+	out += "# TYPE sluice_variant_speed gauge\n" + speeds;
+	out += "# HELP sluice_variant_realtime Whether a transcoded variant keeps real time (0 "
+	       "once it falls under 0.95x, 1 again from 0.98x).\n";
+	out += "# TYPE sluice_variant_realtime gauge\n" + realtime;
 	return out;
 }
 

@@ -517,6 +517,8 @@ Profile withCaps(Profile p, const char *name, uint32_t maxHeight, uint32_t bitra
 }
 
 const Profile kCopy720 = withCaps(kPassthrough, "Copy 720p", 720, 0);
+/* Copy codecs with a cap no source reaches: it may transcode (to fit), Passthrough may not. */
+const Profile kCopyToFit = withCaps(kPassthrough, "Copy to fit", 4320, 0);
 const Profile kH264At3000 = withCaps(kUniversal, "H264 3M", 0, 3000);
 const Profile kH264At10000 = withCaps(kUniversal, "H264 10M", 0, 10000);
 const Profile kAv1Opus = makeProfile("AV1", VideoCodec::AV1, AudioCodec::Opus);
@@ -640,26 +642,26 @@ INSTANTIATE_TEST_SUITE_P(
 
 INSTANTIATE_TEST_SUITE_P(
 	TranscodeToFit, DeliveryTree,
-	testing::Values(DeliveryCase {"ac3_into_fmp4", &kTsH264Ac3, kHlsAny, &kPassthrough,
+	testing::Values(DeliveryCase {"ac3_into_fmp4", &kTsH264Ac3, kHlsAny, &kCopyToFit,
 				      M::Transcode, V::Copy, A::AAC},
-			DeliveryCase {"mp2_into_fmp4", &kTsDvb, kDashAny, &kPassthrough,
-				      M::Transcode, V::H264, A::AAC},
+			DeliveryCase {"mp2_into_fmp4", &kTsDvb, kDashAny, &kCopyToFit, M::Transcode,
+				      V::H264, A::AAC},
 			DeliveryCase {"h265_to_h264_only_ts_client", &kTsH265Aac, kTsLegacy,
-				      &kPassthrough, M::Transcode, V::H264},
-			DeliveryCase {"vp9_into_ts", &kDashVp9Opus, kTsAny, &kPassthrough,
+				      &kCopyToFit, M::Transcode, V::H264},
+			DeliveryCase {"vp9_into_ts", &kDashVp9Opus, kTsAny, &kCopyToFit,
 				      M::Transcode, V::H264, A::AAC},
-			DeliveryCase {"vp9_opus_to_apple", &kDashVp9Opus, kHlsApple, &kPassthrough,
+			DeliveryCase {"vp9_opus_to_apple", &kDashVp9Opus, kHlsApple, &kCopyToFit,
 				      M::Transcode, V::H264, A::AAC},
 			DeliveryCase {"av1_to_apple_universal", &kDashAv1, kHlsApple, &kUniversal,
 				      M::Transcode, V::H264},
-			DeliveryCase {"h265_to_chrome", &kHlsFmp4, kHlsChrome, &kPassthrough,
+			DeliveryCase {"h265_to_chrome", &kHlsFmp4, kHlsChrome, &kCopyToFit,
 				      M::Repackage},
-			DeliveryCase {"h265_source_to_chrome", &kTsH265Aac, kHlsChrome,
-				      &kPassthrough, M::Transcode, V::H264},
+			DeliveryCase {"h265_source_to_chrome", &kTsH265Aac, kHlsChrome, &kCopyToFit,
+				      M::Transcode, V::H264},
 			DeliveryCase {"nothing_fits_vp9_only_client_in_ts", &kTsH264Aac, kTsOdd,
-				      &kPassthrough, M::Transcode, V::H264, A::AAC},
-			DeliveryCase {"vp9_only_client_in_fmp4", &kTsH264Aac, kHlsOdd,
-				      &kPassthrough, M::Transcode, V::VP9, A::AAC}));
+				      &kCopyToFit, M::Transcode, V::H264, A::AAC},
+			DeliveryCase {"vp9_only_client_in_fmp4", &kTsH264Aac, kHlsOdd, &kCopyToFit,
+				      M::Transcode, V::VP9, A::AAC}));
 
 /* Reasons, word for word. */
 struct DeliveryReasonCase {
@@ -728,21 +730,20 @@ INSTANTIATE_TEST_SUITE_P(
 			 "is not known",
 			 "transcode: video h264 -> h264, audio aac copied"}},
 		DeliveryReasonCase {
-			{"ac3_into_fmp4", &kTsH264Ac3, kHlsAny, &kPassthrough, M::Transcode},
-			{"profile \"Passthrough\" needs no re-encode of this source",
+			{"ac3_into_fmp4", &kTsH264Ac3, kHlsAny, &kCopyToFit, M::Transcode},
+			{"profile \"Copy to fit\" needs no re-encode of this source",
 			 "fMP4 cannot carry ac3 audio (AC-3 and MPEG audio in CMAF are not widely "
 			 "playable)",
 			 "transcode: video h264 copied, audio ac3 -> aac"}},
 		DeliveryReasonCase {
-			{"client_cannot_decode", &kTsH265Aac, kTsLegacy, &kPassthrough,
-			 M::Transcode},
-			{"profile \"Passthrough\" needs no re-encode of this source",
+			{"client_cannot_decode", &kTsH265Aac, kTsLegacy, &kCopyToFit, M::Transcode},
+			{"profile \"Copy to fit\" needs no re-encode of this source",
 			 "client \"legacy-stb\" does not decode h265 video",
 			 "client \"legacy-stb\" does not decode h265 video: h264 instead",
 			 "transcode: video h265 -> h264, audio aac copied"}},
 		DeliveryReasonCase {
-			{"vp9_into_ts", &kDashVp9Opus, kTsAny, &kPassthrough, M::Transcode},
-			{"profile \"Passthrough\" needs no re-encode of this source",
+			{"vp9_into_ts", &kDashVp9Opus, kTsAny, &kCopyToFit, M::Transcode},
+			{"profile \"Copy to fit\" needs no re-encode of this source",
 			 "MPEG-TS cannot carry vp9 video", "MPEG-TS cannot carry opus audio",
 			 "MPEG-TS cannot carry vp9 video: h264 instead",
 			 "MPEG-TS cannot carry opus audio: aac instead",
@@ -763,8 +764,8 @@ INSTANTIATE_TEST_SUITE_P(
 				     "profile \"Efficiency\" wants aac audio; the source's is mp2",
 				     "transcode: video mpeg2video -> h264, audio mp2 -> aac"}},
 		DeliveryReasonCase {
-			{"nothing_fits", &kTsH264Aac, kTsOdd, &kPassthrough, M::Transcode},
-			{"profile \"Passthrough\" needs no re-encode of this source",
+			{"nothing_fits", &kTsH264Aac, kTsOdd, &kCopyToFit, M::Transcode},
+			{"profile \"Copy to fit\" needs no re-encode of this source",
 			 "client \"odd\" does not decode h264 video",
 			 "client \"odd\" does not decode aac audio",
 			 "no video codec Sluice encodes suits both MPEG-TS and client \"odd\": "
@@ -818,10 +819,11 @@ TEST(Together, LegacyBoxGetsTsFromAnHlsSource)
 	EXPECT_EQ(delivery.mode, DeliveryMode::Repackage);
 
 	SourceInfo hevc = makeSource(SourceType::Hls, "mpegts", "h265", "ac3");
-	delivery = selectDelivery(hevc, container.client, kPassthrough);
+	delivery = selectDelivery(hevc, container.client, kCopyToFit);
 	EXPECT_EQ(delivery.mode, DeliveryMode::Transcode);
 	EXPECT_EQ(delivery.videoCodec, VideoCodec::H264);
 	EXPECT_FALSE(delivery.transcodeAudio);
+	EXPECT_FALSE(delivery.error);
 }
 
 TEST(Together, BrowserGetsFmp4AndTheSourceIsRepackaged)
@@ -837,3 +839,110 @@ TEST(Together, BrowserGetsFmp4AndTheSourceIsRepackaged)
 }
 
 } /* namespace */
+
+/* Passthrough (copy, copy, no cap) never transcodes: what would need it is refused, by name. */
+struct ForbiddenCase {
+	const char *label;
+	const SourceInfo *source;
+	ClientFormat client;
+	const char *message;
+};
+
+void PrintTo(const ForbiddenCase &c, std::ostream *os)
+{
+	*os << c.label;
+}
+
+class TranscodeForbidden : public testing::TestWithParam<ForbiddenCase>
+{
+};
+
+TEST_P(TranscodeForbidden, IsRefusedWithTheConflict)
+{
+	const ForbiddenCase &c = GetParam();
+	DeliveryDecision d = selectDelivery(*c.source, c.client, kPassthrough);
+	ASSERT_TRUE(d.error);
+	EXPECT_EQ(d.error->code, "transcode_forbidden");
+	EXPECT_EQ(d.error->httpStatus, 406);
+	EXPECT_EQ(d.error->message, c.message);
+	EXPECT_EQ(d.reasons.back(), c.message);
+	EXPECT_FALSE(d.transcodeVideo || d.transcodeAudio);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+	Passthrough, TranscodeForbidden,
+	testing::Values(
+		ForbiddenCase {
+			"vp9_opus_into_ts", &kDashVp9Opus, kTsAny,
+			"profile \"Passthrough\" copies the source's streams and never "
+			"transcodes, but MPEG-TS cannot carry vp9 video; MPEG-TS cannot carry "
+			"opus audio: play the channel's .m3u8 or .mpd URL (fMP4), or give the "
+			"proxy a profile that transcodes (Universal)"},
+		ForbiddenCase {"av1_into_hls_ts", &kDashAv1, kHlsTsAny,
+			       "profile \"Passthrough\" copies the source's streams and never "
+			       "transcodes, but MPEG-TS cannot carry av1 video: play the channel's "
+			       ".m3u8 or .mpd URL (fMP4), or give the proxy a profile that "
+			       "transcodes (Universal)"},
+		ForbiddenCase {
+			"ac3_into_fmp4", &kTsH264Ac3, kHlsAny,
+			"profile \"Passthrough\" copies the source's streams and never "
+			"transcodes, but fMP4 cannot carry ac3 audio (AC-3 and MPEG audio in "
+			"CMAF are not widely playable): give the proxy a profile that "
+			"transcodes (Universal)"},
+		ForbiddenCase {"h265_to_chrome", &kTsH265Aac, kHlsChrome,
+			       "profile \"Passthrough\" copies the source's streams and never "
+			       "transcodes, but client \"chrome\" does not decode h265 video: give "
+			       "the proxy a profile that transcodes (Universal)"}));
+
+TEST(TranscodeForbidden, WhatFitsIsStillServed)
+{
+	EXPECT_FALSE(selectDelivery(kDashVp9Opus, kDashAny, kPassthrough).error);
+	EXPECT_FALSE(selectDelivery(kTsH264Aac, kTsAny, kPassthrough).error);
+	/* A cap, or a codec, lets a profile transcode to fit. */
+	EXPECT_FALSE(selectDelivery(kDashVp9Opus, kTsAny, kCopyToFit).error);
+	EXPECT_FALSE(selectDelivery(kDashVp9Opus, kTsAny, kCopyVideoAac).error);
+	EXPECT_TRUE(forbidsTranscode(kPassthrough));
+	EXPECT_FALSE(forbidsTranscode(kCopyToFit));
+	EXPECT_FALSE(forbidsTranscode(kCopyVideoAac));
+	EXPECT_FALSE(forbidsTranscode(kUniversal));
+}
+
+/* A negotiated URL: a profile that never transcodes picks fMP4 for a VP9 source over a
+ * preference for TS, but not over what the request itself asks for. */
+TEST(Together, PassthroughOfAVp9SourcePicksFmp4ForATsPreferringPlayer)
+{
+	ClientRequest request;
+	request.kind = RequestKind::Negotiated;
+	request.client = makeClient("vlc", PreferredFormat::Ts, false, {}, {});
+	EXPECT_EQ(determineContainer(kPassthrough, request).client.format,
+		  DeliveryFormat::TsContinuous);
+	ContainerDecision decided = determineContainer(kPassthrough, request, &kDashVp9Opus);
+	ASSERT_TRUE(decided.ok());
+	EXPECT_EQ(decided.client.format, DeliveryFormat::HlsFmp4);
+	EXPECT_EQ(decided.reasons.back(),
+		  "profile \"Passthrough\" never transcodes and MPEG-TS cannot carry the "
+		  "source's vp9 video: HLS fMP4 instead of continuous TS");
+	EXPECT_FALSE(selectDelivery(kDashVp9Opus, decided.client, kPassthrough).error);
+
+	/* Universal transcodes to H.264 + AAC for it: TS stays. */
+	EXPECT_EQ(determineContainer(kUniversal, request, &kDashVp9Opus).client.format,
+		  DeliveryFormat::TsContinuous);
+	/* An H.264 source fits TS. */
+	EXPECT_EQ(determineContainer(kPassthrough, request, &kTsH264Aac).client.format,
+		  DeliveryFormat::TsContinuous);
+
+	/* ?format=ts, a TS-only box and the .ts URL keep TS; the delivery refuses it. */
+	ClientRequest asked = request;
+	asked.format = "ts";
+	EXPECT_EQ(determineContainer(kPassthrough, asked, &kDashVp9Opus).client.format,
+		  DeliveryFormat::TsContinuous);
+	ClientRequest box = request;
+	box.client = kLegacy;
+	EXPECT_EQ(determineContainer(kPassthrough, box, &kDashVp9Opus).client.format,
+		  DeliveryFormat::TsContinuous);
+	ClientRequest ts = request;
+	ts.kind = RequestKind::Ts;
+	ContainerDecision tsUrl = determineContainer(kPassthrough, ts, &kDashVp9Opus);
+	EXPECT_EQ(tsUrl.client.format, DeliveryFormat::TsContinuous);
+	EXPECT_TRUE(selectDelivery(kDashVp9Opus, tsUrl.client, kPassthrough).error);
+}
