@@ -125,11 +125,17 @@ GstElement *makeVideoEncoder(const EncoderChoice &choice, const VideoEncoderSett
 			     "lag-in-frames", 0, "target-bitrate", kbps * 1000, nullptr);
 		gst_util_set_object_arg(object, "end-usage", "cbr");
 	} else if (choice.factory == "av1enc") {
-		/* av1enc ignores key-unit requests: keyframe-max-dist alone lines GOPs up. */
+		/*
+		 * av1enc ignores key-unit requests: keyframe-max-dist alone lines GOPs up. Its
+		 * quantizer bounds default to 0..0 (GStreamer 1.22), which libaom's CBR cannot
+		 * meet on busy pictures: it aborts the process on an assertion. libaom's own
+		 * range is 0..63.
+		 */
 		gst_util_set_object_arg(object, "usage-profile", "realtime");
 		gst_util_set_object_arg(object, "end-usage", "cbr");
 		g_object_set(encoder, "cpu-used", 9, "keyframe-max-dist", gop, "target-bitrate",
-			     kbps, "threads", 2u, "lag-in-frames", 0u, nullptr);
+			     kbps, "threads", 2u, "lag-in-frames", 0u, "min-quantizer", 0u,
+			     "max-quantizer", 63u, nullptr);
 	} else if (choice.factory == "nvh264enc" || choice.factory == "nvh265enc") {
 		gst_util_set_object_arg(object, "preset", "low-latency-hq");
 		g_object_set(encoder, "bitrate", kbps, "gop-size", gint(gop), "zerolatency", TRUE,

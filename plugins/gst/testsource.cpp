@@ -30,7 +30,10 @@ static std::string videoChain(const TestSourceSpec &spec)
 			+ (kbps.empty() ? "" : " target-bitrate=" + kbps + "000")
 			+ " ! vp9parse name=vout";
 	case TestVideoCodec::AV1:
-		return "av1enc cpu-used=8 usage-profile=realtime keyframe-max-dist="
+		/* av1enc's quantizer bounds default to 0..0 in 1.22: near-lossless, tens of
+		 * Mbit/s for a noisy pattern. libaom's own range is 0..63. */
+		return "av1enc cpu-used=8 usage-profile=realtime min-quantizer=0 max-quantizer=63 "
+		       "keyframe-max-dist="
 			+ std::to_string(gop) + (kbps.empty() ? "" : " target-bitrate=" + kbps)
 			+ " ! av1parse name=vout";
 	case TestVideoCodec::None:
