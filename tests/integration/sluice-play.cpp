@@ -5,7 +5,9 @@
  * sluice-play: plays a URI with playbin3 into fakesinks as fast as it can and reports every
  * decoded buffer, in ffprobe's compact format so the player tests read both with one parser.
  *
- * Usage: sluice-play URI [SECONDS]   (SECONDS: stop after that long, as a viewer would)
+ * Usage: sluice-play [--user-agent=UA] URI [SECONDS]
+ *   SECONDS: stop after that long, as a viewer would. UA: the User-Agent of every HTTP request
+ *   (souphttpsrc's; hlsdemux2 and dashdemux2 take it from there).
  *
  * stdout: "stream|index=0|codec_type=video|sample_rate=0|caps=...", "packet|stream_index=0|
  * pts_time=...|duration_time=..." and "frame|stream_index=0|media_type=audio|nb_samples=..."
@@ -15,6 +17,7 @@
  */
 
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 
 #include <unistd.h>
@@ -88,6 +91,13 @@ void onElementAdded(GstBin *, GstBin *, GstElement *element, gpointer)
 		    gst_element_factory_get_metadata(factory, GST_ELEMENT_METADATA_KLASS));
 }
 
+/* playbin3's source (souphttpsrc for http URIs) gets the User-Agent asked for. */
+void onSourceSetup(GstElement *, GstElement *source, gpointer userAgent)
+{
+	if (g_object_class_find_property(G_OBJECT_GET_CLASS(source), "user-agent"))
+		g_object_set(source, "user-agent", static_cast<const char *>(userAgent), nullptr);
+}
+
 GstElement *makeSink(Sink &sink)
 {
 	GstElement *fakesink = gst_element_factory_make("fakesink", nullptr);
@@ -101,8 +111,15 @@ GstElement *makeSink(Sink &sink)
 int main(int argc, char **argv)
 {
 	gst_init(&argc, &argv);
+	const char *userAgent = nullptr;
+	if (argc > 1 && g_str_has_prefix(argv[1], "--user-agent=")) {
+		userAgent = argv[1] + strlen("--user-agent=");
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
 	if (argc != 2 && argc != 3) {
-		std::fprintf(stderr, "usage: %s URI [SECONDS]\n", argv[0]);
+		std::fprintf(stderr, "usage: %s [--user-agent=UA] URI [SECONDS]\n", argv[0]);
 		return 2;
 	}
 	/* A live stream has no EOS: a viewer stops watching. */
@@ -120,6 +137,9 @@ int main(int argc, char **argv)
 	g_object_set(playbin, "uri", argv[1], "video-sink", makeSink(video), "audio-sink",
 		     makeSink(audio), nullptr);
 	g_signal_connect(playbin, "deep-element-added", G_CALLBACK(onElementAdded), nullptr);
+	if (userAgent)
+		g_signal_connect(playbin, "source-setup", G_CALLBACK(onSourceSetup),
+				 const_cast<char *>(userAgent));
 
 	int status = 1;
 	bool timeUp = false;
