@@ -100,7 +100,21 @@ struct CmafPad {
 	bool haveData = false;
 	bool warnedLongSegment = false;
 	size_t trackIndex = SIZE_MAX; /* in the output's window */
+	/* Audio samples waiting for the first video keyframe to set the origin (owned). */
+	std::vector<PendingSample> held;
+
+	CmafPad() = default;
+	CmafPad(const CmafPad &) = delete;
+	CmafPad &operator=(const CmafPad &) = delete;
+	~CmafPad()
+	{
+		for (PendingSample &sample : held)
+			gst_buffer_unref(sample.buffer);
+	}
 };
+
+/* How much audio may wait for the first video keyframe (a video track that never starts). */
+constexpr int64_t kMaxHeldNs = 10 * GST_SECOND;
 
 /*
  * Streaming state. Lock order: State::lock, then CmafOutput's locks. Streaming threads take
@@ -472,6 +486,80 @@ static void request_keyframes(GstCmafSink *self, CmafPad &cp)
 	}
 }
 
+/* The grid origin: the first sample's running time (+ offset) that sets it, or the one set. */
+static int64_t set_origin(GstCmafSink *self, int64_t pts)
+{
+	State *state = self->state;
+	std::lock_guard<std::mutex> locker(state->lock);
+	int64_t origin = state->originNs.load();
+	if (origin < 0) {
+		state->originWallMs = g_get_real_time() / 1000;
+		state->originNs.store(pts);
+		origin = pts;
+		GST_INFO_OBJECT(self, "segment grid starts at running time %" GST_TIME_FORMAT,
+				GST_TIME_ARGS(origin - kMediaTimeOffset));
+	}
+	return origin;
+}
+
+/* Into the track's segmenter; a fragment it closes goes out. */
+static GstFlowReturn push_sample(GstCmafSink *self, CmafPad &cp, PendingSample &sample,
+				 int64_t origin)
+{
+	/* Audio that ends before the grid's first video keyframe belongs to no segment. */
+	if (cp.config.track.kind() == TrackKind::Audio && !cp.haveData && origin >= 0
+	    && sample.pts + std::max<int64_t>(sample.duration, 0) <= origin) {
+		gst_buffer_unref(sample.buffer);
+		return GST_FLOW_OK;
+	}
+	cp.haveData = true;
+	bool closed = cp.segmenter.push(sample, origin, cp.fragment);
+	return closed ? emit_fragment(self, cp) : GST_FLOW_OK;
+}
+
+/* Audio waiting for the first video keyframe: ten seconds at most, the oldest going first. */
+static void hold_audio(CmafPad &cp, PendingSample &sample)
+{
+	cp.held.push_back(sample);
+	while (cp.held.size() > 1 && cp.held.back().pts - cp.held.front().pts > kMaxHeldNs) {
+		gst_buffer_unref(cp.held.front().buffer);
+		cp.held.erase(cp.held.begin());
+	}
+}
+
+/* The held audio, once the origin is known. */
+static GstFlowReturn release_held(GstCmafSink *self, CmafPad &cp, int64_t origin)
+{
+	GstFlowReturn ret = GST_FLOW_OK;
+	std::vector<PendingSample> held;
+	held.swap(cp.held);
+	for (PendingSample &sample : held) {
+		if (ret == GST_FLOW_OK)
+			ret = push_sample(self, cp, sample, origin);
+		else
+			gst_buffer_unref(sample.buffer);
+	}
+	return ret;
+}
+
+static void drop_held(CmafPad &cp)
+{
+	for (PendingSample &sample : cp.held)
+		gst_buffer_unref(sample.buffer);
+	cp.held.clear();
+}
+
+/* Whether a video pad was requested (its data may not have come yet). */
+static bool has_video_pad(GstCmafSink *self)
+{
+	bool video = false;
+	GST_OBJECT_LOCK(self);
+	for (GList *l = GST_ELEMENT(self)->sinkpads; l && !video; l = l->next)
+		video = g_str_has_prefix(GST_PAD_NAME(l->data), "video");
+	GST_OBJECT_UNLOCK(self);
+	return video;
+}
+
 static GstFlowReturn gst_cmaf_sink_chain(GstPad *pad, GstObject *parent, GstBuffer *buffer)
 {
 	GstCmafSink *self = GST_CMAF_SINK(parent);
@@ -535,23 +623,27 @@ static GstFlowReturn gst_cmaf_sink_chain(GstPad *pad, GstObject *parent, GstBuff
 	if (!sample.buffer)
 		return cp.haveCodecConfig || cp.negotiated ? GST_FLOW_OK : GST_FLOW_ERROR;
 
+	/*
+	 * Every track's segments start together, on the first video keyframe when there is
+	 * video: audio that comes first (a decoder waiting for a keyframe, an encoder's latency)
+	 * would otherwise open segments no video segment matches, and a player joining by
+	 * playlist position would start its audio seconds ahead of its video. So audio waits
+	 * (held, not blocked: one demuxer thread may feed every pad) until video sets the origin.
+	 */
+	const bool audio = cp.config.track.kind() == TrackKind::Audio;
 	int64_t origin = state->originNs.load();
-	if (origin < 0 && (!cp.segmenter.wantsKeyframe() || sample.sync)) {
-		std::lock_guard<std::mutex> locker(state->lock);
-		origin = state->originNs.load();
-		if (origin < 0) {
-			state->originWallMs = g_get_real_time() / 1000;
-			state->originNs.store(sample.pts);
-			origin = sample.pts;
-			GST_INFO_OBJECT(self,
-					"segment grid starts at running time %" GST_TIME_FORMAT,
-					GST_TIME_ARGS(origin - kMediaTimeOffset));
-		}
+	if (audio && origin < 0 && has_video_pad(self)) {
+		hold_audio(cp, sample);
+		return GST_FLOW_OK;
 	}
-
-	cp.haveData = true;
-	bool closed = cp.segmenter.push(sample, origin, cp.fragment);
-	GstFlowReturn ret = closed ? emit_fragment(self, cp) : GST_FLOW_OK;
+	if (origin < 0 && (!cp.segmenter.wantsKeyframe() || sample.sync))
+		origin = set_origin(self, sample.pts);
+	GstFlowReturn ret = release_held(self, cp, origin);
+	if (ret != GST_FLOW_OK) {
+		gst_buffer_unref(sample.buffer);
+		return ret;
+	}
+	ret = push_sample(self, cp, sample, origin);
 	if (cp.config.track.kind() == TrackKind::Video)
 		request_keyframes(self, cp);
 	return ret;
@@ -614,11 +706,21 @@ static gboolean gst_cmaf_sink_event(GstPad *pad, GstObject *parent, GstEvent *ev
 		cp.eos = false;
 		break;
 	case GST_EVENT_FLUSH_STOP:
+		drop_held(cp);
 		cp.segmenter.reset();
 		cp.requestedBoundary = -1;
 		gst_segment_init(&cp.segment, GST_FORMAT_TIME);
 		break;
 	case GST_EVENT_EOS:
+		/* Audio that waited for a video track which never started gets a grid of its own.
+		 */
+		if (!cp.held.empty()) {
+			int64_t origin = self->state->originNs.load();
+			if (origin < 0)
+				origin = set_origin(self, cp.held.front().pts);
+			if (release_held(self, cp, origin) != GST_FLOW_OK)
+				ret = FALSE;
+		}
 		if (flush_track(self, cp) != GST_FLOW_OK)
 			ret = FALSE;
 		cp.eos = true;
@@ -721,6 +823,7 @@ static bool start(GstCmafSink *self)
 	state->finished = false;
 	state->originNs.store(-1);
 	for (auto &cp : state->pads) {
+		drop_held(*cp);
 		cp->segmenter.reset();
 		cp->negotiated = false;
 		cp->haveCodecConfig = false;
@@ -739,8 +842,10 @@ static bool start(GstCmafSink *self)
 static void stop(GstCmafSink *self)
 {
 	std::lock_guard<std::mutex> locker(self->state->lock);
-	for (auto &cp : self->state->pads)
+	for (auto &cp : self->state->pads) {
+		drop_held(*cp);
 		cp->segmenter.reset();
+	}
 }
 
 static GstStateChangeReturn gst_cmaf_sink_change_state(GstElement *element,

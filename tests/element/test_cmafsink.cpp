@@ -411,6 +411,72 @@ TEST_F(CmafSinkTest, AudioCutsOnTheSameGridAsVideo)
 	EXPECT_NE(master.find("AUDIO=\"audio\""), std::string::npos);
 }
 
+/*
+ * Audio that comes before the first video keyframe (a decoder waiting for one, an encoder's
+ * latency) waits for it: the grid starts on the keyframe, audio from then on is kept, and
+ * what came before is dropped, so the first segments of both tracks start together.
+ */
+TEST_F(CmafSinkTest, AudioWaitsForTheFirstVideoKeyframe)
+{
+	g_object_set(sink_, "target-duration", 1, "window-size", 0, nullptr);
+	GstHarness *v = addPad("video_0", h264Caps());
+	GstHarness *a = addPad("audio_0", aacCaps());
+
+	const GstClockTime frame = gst_util_uint64_scale(1024, GST_SECOND, 44100);
+	auto audioFrame = [frame](int i) {
+		GstBuffer *b = gst_buffer_new_allocate(nullptr, 200, nullptr);
+		GST_BUFFER_PTS(b) = i * frame;
+		GST_BUFFER_DURATION(b) = frame;
+		return b;
+	};
+	/* 1.5 s of audio before any video, then video from its keyframe at 0.5 s. */
+	int audio = 0;
+	for (; audio * frame < GST_SECOND * 3 / 2; audio++)
+		ASSERT_EQ(gst_harness_push(a, audioFrame(audio)), GST_FLOW_OK);
+	EXPECT_TRUE(segments().empty());
+	for (int i = 15; i < 105; i++) /* 0.5 s to 3.5 s, keyframes every second */
+		ASSERT_EQ(gst_harness_push(v, videoFrame(i, (i - 15) % 30 == 0)), GST_FLOW_OK);
+	for (; audio * frame < GST_SECOND * 7 / 2; audio++)
+		ASSERT_EQ(gst_harness_push(a, audioFrame(audio)), GST_FLOW_OK);
+	ASSERT_TRUE(gst_harness_push_event(v, gst_event_new_eos()));
+	ASSERT_TRUE(gst_harness_push_event(a, gst_event_new_eos()));
+
+	std::vector<GstClockTime> videoStarts, audioStarts;
+	for (auto &segment : segments())
+		(segment.track == "video_0" ? videoStarts : audioStarts)
+			.push_back(segment.runningTime);
+	ASSERT_EQ(videoStarts.size(), 3u);
+	ASSERT_GE(audioStarts.size(), 3u);
+	EXPECT_EQ(videoStarts[0], GST_SECOND / 2);
+	/* The held audio from the keyframe on was kept: it starts within a frame of it. */
+	for (size_t i = 0; i < 3; i++) {
+		GstClockTimeDiff diff = GST_CLOCK_DIFF(videoStarts[i], audioStarts[i]);
+		EXPECT_LE(std::llabs(diff), static_cast<long long>(frame)) << i;
+	}
+}
+
+/* An audio track whose video never starts still gets its segments, at the end. */
+TEST_F(CmafSinkTest, HeldAudioIsWrittenWhenVideoNeverStarts)
+{
+	g_object_set(sink_, "target-duration", 1, "window-size", 0, nullptr);
+	GstHarness *v = addPad("video_0", h264Caps());
+	GstHarness *a = addPad("audio_0", aacCaps());
+	const GstClockTime frame = gst_util_uint64_scale(1024, GST_SECOND, 44100);
+	for (int i = 0; i * frame < 2 * GST_SECOND; i++) {
+		GstBuffer *b = gst_buffer_new_allocate(nullptr, 200, nullptr);
+		GST_BUFFER_PTS(b) = i * frame;
+		GST_BUFFER_DURATION(b) = frame;
+		ASSERT_EQ(gst_harness_push(a, b), GST_FLOW_OK);
+	}
+	EXPECT_TRUE(segments().empty());
+	ASSERT_TRUE(gst_harness_push_event(a, gst_event_new_eos()));
+	ASSERT_TRUE(gst_harness_push_event(v, gst_event_new_eos()));
+	size_t audioSegments = 0;
+	for (auto &segment : segments())
+		audioSegments += segment.track == "audio_0" ? 1 : 0;
+	EXPECT_GE(audioSegments, 2u);
+}
+
 TEST_F(CmafSinkTest, RefusesCapsItCannotCarry)
 {
 	GstHarness *h = gst_harness_new_with_element(sink_, "audio_0", nullptr);
