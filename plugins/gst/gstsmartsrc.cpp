@@ -23,7 +23,16 @@
  *  test://PATTERN?codec=...
  *    videotestsrc ─ timeoverlay ─ encoder ─ parser ─► video_0
  *    audiotestsrc ─ encoder ─ parser ───────────────► audio_0
+ *  file:///path/clip.mkv?loop=1 (read once into memory: filesrc ─ parsebin ─ appsinks)
+ *    appsrc ─ capsfilter ─ [h264parse|h265parse] ─ clocksync ─► video_0
+ *    appsrc ─ capsfilter ───────────────────────── clocksync ─► audio_0
  * ```
+ *
+ * A file:// URI with loop=1 (or loop=true) is a live channel made of a short clip: the file
+ * (at most 64 MiB) is read into memory once and played over and over, paced by the pipeline
+ * clock, with no decoding or encoding. Timestamps start at the running time the source starts
+ * and continue across loops (loop n is shifted by n times the video's span; audio past it is
+ * cut), so downstream sees one endless stream. The clip must start on a keyframe.
  *
  * For a multivariant HLS or multi-representation DASH source, variant-policy picks one
  * variant: the highest, the lowest, or the best under max-height and max-bitrate (read from
@@ -47,6 +56,8 @@
  *   backup-uris='<"http://backup.example.com/live.ts">' name=s \
  *   s.video_0 ! queue ! cmafsink name=c location=/tmp/live s.audio_0 ! queue ! c.audio_0
  * gst-launch-1.0 smartsrc uri=http://example.com/live.ts mode=raw ! filesink location=copy.ts
+ * gst-launch-1.0 smartsrc uri="file:///srv/clips/demo.mkv?loop=1" name=s \
+ *   s.video_0 ! queue ! fakesink s.audio_0 ! queue ! fakesink
  * ]|
  */
 
@@ -165,9 +176,12 @@ static bool build(GstSmartSrc *self)
 		state->reconnectRequested = false;
 	}
 
-	std::string error;
+	BuildError error;
 	if (!build_children(self, s.uri, error)) {
-		GST_ELEMENT_ERROR(self, RESOURCE, NOT_FOUND, ("%s", error.c_str()), (nullptr));
+		/* GST_ELEMENT_ERROR with the domain and code the failure chose. */
+		gst_element_message_full(GST_ELEMENT(self), GST_MESSAGE_ERROR, error.domain,
+					 error.code, g_strdup(error.message.c_str()), nullptr,
+					 __FILE__, GST_FUNCTION, __LINE__);
 		return false;
 	}
 	return true;
@@ -587,7 +601,9 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 	g_object_class_install_property(
 		object_class, PROP_URI,
 		g_param_spec_string("uri", "URI",
-				    "The source: http(s):// (HLS, DASH, MPEG-TS), file://, or "
+				    "The source: http(s):// (HLS, DASH, MPEG-TS), file://, "
+				    "file:///PATH?loop=1 (a clip of at most 64 MiB held in memory "
+				    "and played forever as a live stream, paced by the clock), or "
 				    "test://PATTERN?codec=h264|h265|vp9|av1|none&audio=aac|opus|"
 				    "none&width=W&height=H&fps=N[/D]&bitrate=KBPS",
 				    nullptr, flags));
@@ -679,6 +695,8 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 		element_class, "Smart channel source", "Source/Network/Adaptive",
 		"Reads an HLS, DASH, MPEG-TS, file or test:// source, classifies it "
 		"(smartsrc-classified message) and delivers its parsed video and audio. "
+		"file:///PATH?loop=1 plays a short clip forever as a live channel, in real "
+		"time, with timestamps that continue across loops. "
 		"Example: gst-launch-1.0 smartsrc uri=\"test://smpte?codec=h264\" name=s "
 		"s.video_0 ! cmafsink name=c location=out s.audio_0 ! c.audio_0",
 		"Sluice authors");

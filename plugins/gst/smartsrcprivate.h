@@ -50,6 +50,7 @@ struct Findings {
 	std::string container; /* mpegts, mp4, matroska, ... */
 	bool adaptive = false;
 	bool raw = false; /* the original bytes go out on the raw pad */
+	bool endless = false; /* a file played in a loop: live, whatever its pads say */
 	/* Adaptive sources: variants in the manifest, and the one chosen (0 = the demuxer's). */
 	guint variants = 0;
 	guint64 variantBandwidth = 0;
@@ -134,7 +135,16 @@ struct _GstSmartSrc {
 
 namespace sluice::smartsrc {
 
+/* Why build_children failed: a message naming the URI, and the error to post with it. */
+struct BuildError {
+	std::string message;
+	GQuark domain = GST_RESOURCE_ERROR;
+	gint code = GST_RESOURCE_ERROR_NOT_FOUND;
+};
+
 /* smartsrcsource.cpp */
+bool build_children(GstSmartSrc *self, const std::string &uri, BuildError &error);
+/* The same, for callers that only need the message. */
 bool build_children(GstSmartSrc *self, const std::string &uri, std::string &error);
 /* Lets go of the loopback URL the current source's MPD was read through, if any. */
 void forget_mpd_proxy(GstSmartSrc *self);

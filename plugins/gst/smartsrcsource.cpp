@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "hlsparse.h"
+#include "loopsource.h"
 #include "mpdparse.h"
 #include "smartsrcprivate.h"
 #include "streaminfo.h"
@@ -37,6 +38,9 @@ static bool is_live(GstSmartSrc *self)
 	GstElement *source = nullptr;
 	{
 		std::lock_guard<std::mutex> locker(self->state->lock);
+		/* A looped file has a size and no duration, yet it never ends. */
+		if (self->state->findings.endless)
+			return true;
 		/* An adaptive source's HTTP response is its playlist: its size tells nothing. */
 		if (self->state->source && !self->state->findings.adaptive)
 			source = GST_ELEMENT(gst_object_ref(self->state->source));
@@ -348,6 +352,18 @@ static void watch_manifest(GstSmartSrc *self, GstElement *demuxer, bool dash)
 			  [](gpointer data) { delete static_cast<ManifestProbe *>(data); });
 }
 
+/* The container a demuxer reads ("tsdemux" -> "mpegts"), or nullptr for other elements. */
+static const char *container_of(const char *factory)
+{
+	if (!strcmp(factory, "tsdemux"))
+		return "mpegts";
+	if (!strcmp(factory, "qtdemux"))
+		return "mp4";
+	if (!strcmp(factory, "matroskademux"))
+		return "matroska";
+	return nullptr;
+}
+
 /* What a plugged element says about the source; also tunes parsers and adaptive demuxers. */
 void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self)
 {
@@ -403,15 +419,9 @@ void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc 
 			break;
 		}
 		}
-	} else if (!strcmp(name, "tsdemux")) {
+	} else if (const char *container = container_of(name)) {
 		if (f.container.empty())
-			f.container = "mpegts";
-	} else if (!strcmp(name, "qtdemux")) {
-		if (f.container.empty())
-			f.container = "mp4";
-	} else if (!strcmp(name, "matroskademux")) {
-		if (f.container.empty())
-			f.container = "matroska";
+			f.container = container;
 	}
 }
 
@@ -675,11 +685,6 @@ static void on_source_pad_added(GstElement *source, GstPad *pad, GstSmartSrc *se
 		GST_WARNING_OBJECT(self, "could not link %" GST_PTR_FORMAT, pad);
 }
 
-/* Builds the children for the URI; false with a user message when the URI can't be read. */
-/*
- * Adds the children that read uri; false with a message naming the URI when it cannot be
- * read at all (a malformed URI, a test:// URI with a bad field).
- */
 void forget_mpd_proxy(GstSmartSrc *self)
 {
 	std::string url;
@@ -737,42 +742,102 @@ static std::string mpd_proxy_uri(GstSmartSrc *self, const std::string &uri, bool
 #endif
 }
 
-bool build_children(GstSmartSrc *self, const std::string &uri, std::string &error)
+/*
+ * A file:///...?loop=1 source: the clip is read into memory here, on the calling thread (the
+ * state change, or the worker on a reconnect, which a stop interrupts). nullptr with error
+ * when it cannot loop.
+ */
+static GstElement *build_loop_child(GstSmartSrc *self, const std::string &path, BuildError &error)
+{
+	State *state = self->state;
+	forget_mpd_proxy(self); /* of the previous source, if it was one */
+	bool wasRunning;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		wasRunning = state->running;
+	}
+	LoopError loadError;
+	std::shared_ptr<const LoopClip> clip = loadLoopClip(
+		path,
+		[state, wasRunning] {
+			std::lock_guard<std::mutex> locker(state->lock);
+			return wasRunning && !state->running;
+		},
+		loadError);
+	if (!clip) {
+		error = {loadError.message, loadError.domain, loadError.code};
+		return nullptr;
+	}
+	GstElement *child = buildLoopSource(clip);
+	if (!child) {
+		error = {"Cannot loop \"" + path + "\": appsrc, clocksync or a parser is missing.",
+			 GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN};
+		return nullptr;
+	}
+	const char *container = container_of(clip->demuxer.c_str());
+	std::lock_guard<std::mutex> locker(state->lock);
+	state->findings = Findings {"file", container ? container : "", false};
+	state->findings.endless = true;
+	return child;
+}
+
+/*
+ * Adds the children that read uri; false with a message naming the URI when it cannot be
+ * read at all (a malformed URI, a test:// URI with a bad field, a file that cannot loop).
+ */
+bool build_children(GstSmartSrc *self, const std::string &uri, BuildError &error)
 {
 	State *state = self->state;
 	GstElement *child = nullptr;
 	if (g_str_has_prefix(uri.c_str(), "test://")) {
 		TestSourceSpec spec;
-		if (!parseTestUri(uri, spec, error) || !(child = buildTestSource(spec, error))) {
-			error = "Cannot open \"" + uri + "\": " + error + ".";
+		std::string why;
+		if (!parseTestUri(uri, spec, why) || !(child = buildTestSource(spec, why))) {
+			error.message = "Cannot open \"" + uri + "\": " + why + ".";
 			return false;
 		}
 		std::lock_guard<std::mutex> locker(state->lock);
 		state->findings = Findings {"test", "", false};
 	} else {
 		if (!gst_uri_is_valid(uri.c_str())) {
-			error = "\"" + uri + "\" is not a URI.";
+			error.message = "\"" + uri + "\" is not a URI.";
 			return false;
 		}
 		g_autofree char *scheme = gst_uri_get_protocol(uri.c_str());
 		bool http = !g_ascii_strcasecmp(scheme, "http")
 			|| !g_ascii_strcasecmp(scheme, "https");
-		{
-			std::lock_guard<std::mutex> locker(state->lock);
-			state->findings = Findings {http ? "mpegts" : "file", "", false};
+		std::string readUri = uri;
+		if (!g_ascii_strcasecmp(scheme, "file")) {
+			FileUri file;
+			if (!parseFileUri(uri, file, error.message)) {
+				error.message += ".";
+				return false;
+			}
+			if (file.loop && !(child = build_loop_child(self, file.path, error)))
+				return false;
+			readUri = file.plainUri;
 		}
-		GstElement *source = gst_element_factory_make("urisourcebin", nullptr);
-		g_object_set(source, "uri", mpd_proxy_uri(self, uri, http).c_str(), nullptr);
-		g_signal_connect(source, "source-setup", G_CALLBACK(on_source_setup), self);
-		g_signal_connect(source, "pad-added", G_CALLBACK(on_source_pad_added), self);
-		g_signal_connect(source, "no-more-pads", G_CALLBACK(on_source_no_more_pads), self);
-		gst_bin_add(GST_BIN(self), source);
-		return true;
+		if (!child) {
+			{
+				std::lock_guard<std::mutex> locker(state->lock);
+				state->findings = Findings {http ? "mpegts" : "file", "", false};
+			}
+			GstElement *source = gst_element_factory_make("urisourcebin", nullptr);
+			g_object_set(source, "uri", mpd_proxy_uri(self, readUri, http).c_str(),
+				     nullptr);
+			g_signal_connect(source, "source-setup", G_CALLBACK(on_source_setup), self);
+			g_signal_connect(source, "pad-added", G_CALLBACK(on_source_pad_added),
+					 self);
+			g_signal_connect(source, "no-more-pads", G_CALLBACK(on_source_no_more_pads),
+					 self);
+			gst_bin_add(GST_BIN(self), source);
+			return true;
+		}
 	}
 
 	gst_bin_add(GST_BIN(self), child);
 
-	/* A test source's pads all exist already. */
+	/* A test or loop source's pads all exist already. */
 	std::vector<GstPad *> pads;
 	for (GList *l = GST_ELEMENT(child)->srcpads; l; l = l->next)
 		pads.push_back(GST_PAD(l->data));
@@ -780,6 +845,14 @@ bool build_children(GstSmartSrc *self, const std::string &uri, std::string &erro
 		on_pad_added(child, pad, self);
 	on_no_more_pads(child, self);
 	return true;
+}
+
+bool build_children(GstSmartSrc *self, const std::string &uri, std::string &error)
+{
+	BuildError detailed;
+	bool built = build_children(self, uri, detailed);
+	error = std::move(detailed.message);
+	return built;
 }
 
 /* Removes the children that read a source; the external pads stay, without a target. */
