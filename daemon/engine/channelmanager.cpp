@@ -102,9 +102,15 @@ void ChannelManager::stopIdle()
 	for (auto &[id, channel] : channels_)
 		channel->removeIdleBranches(idleUs);
 	std::erase_if(channels_, [&](const auto &entry) {
-		const ChannelPipeline &channel = *entry.second;
-		if (channel.held() || channel.state() == ChannelState::Starting)
+		ChannelPipeline &channel = *entry.second;
+		if (channel.state() == ChannelState::Starting)
 			return false;
+		/* Idle from when it was last held (the last .ts client left, the last waiting
+		 * request was answered), not from a request long answered. */
+		if (channel.held()) {
+			channel.noteActivity();
+			return false;
+		}
 		if (now - channel.lastActivityUs() < idleUs)
 			return false;
 		g_info("channel %" G_GUINT64_FORMAT ": stopping, no request for %u s",

@@ -558,8 +558,12 @@ size_t ChannelPipeline::activeClients(int64_t windowUs)
 
 bool ChannelPipeline::held() const
 {
-	if (tsClients() > 0)
+	if (tsClients() > 0 || ts_->waiting() || !waiters_.empty() || segmentWaiters_.size() > 0)
 		return true;
+	for (const auto &[track, waiters] : nextSegmentWaiters_) {
+		if (waiters->size() > 0)
+			return true;
+	}
 	for (const auto &[name, branch] : branches_) {
 		if (branch->held())
 			return true;
@@ -635,7 +639,10 @@ void ChannelPipeline::removeIdleBranches(int64_t idleUs)
 	const int64_t now = g_get_monotonic_time();
 	std::vector<std::string> idle;
 	for (const auto &[name, branch] : branches_) {
-		if (!branch->held() && now - branch->lastRequestUs() >= idleUs)
+		/* Idle from when it was last held, not from a request long answered. */
+		if (branch->held())
+			branch->touch();
+		else if (now - branch->lastRequestUs() >= idleUs)
 			idle.push_back(name);
 	}
 	for (const std::string &name : idle) {

@@ -181,8 +181,11 @@ public:
 	int64_t lastActivityUs() const { return lastActivityUs_; }
 	/* Clients seen within windowUs. Forgets older ones. */
 	size_t activeClients(int64_t windowUs);
-	/* A channel with a connected continuous-TS client (of its own or of a variant) is never
-	 * idle. */
+	/*
+	 * Whether it is in use beyond its last request: a connected continuous-TS client (of its
+	 * own or of a variant), or a request still waiting for it (a cold start, a segment, a
+	 * variant's first segment). A held channel is never idle.
+	 */
 	bool held() const;
 	void setDecision(std::string decision) { decision_ = std::move(decision); }
 

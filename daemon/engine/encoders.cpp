@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * Which GStreamer encoder a profile's codec and hardware setting get, and how it is set up.
+ * Which GStreamer encoder a profile's codec and hardware setting get, how it is set up, and
+ * which decoder a stream gets.
  */
 
 #include "encoders.h"
@@ -148,6 +149,20 @@ GstElement *makeVideoEncoder(const EncoderChoice &choice, const VideoEncoderSett
 		g_object_set(encoder, "bitrate", kbps, "keyframe-period", gop, nullptr);
 	}
 	return encoder;
+}
+
+GstElement *makeDecoder(GstCaps *caps)
+{
+	GList *decoders = gst_element_factory_list_get_elements(GST_ELEMENT_FACTORY_TYPE_DECODER,
+								GST_RANK_MARGINAL);
+	GList *fitting = gst_element_factory_list_filter(decoders, caps, GST_PAD_SINK, FALSE);
+	fitting = g_list_sort(fitting, gst_plugin_feature_rank_compare_func);
+	GstElement *decoder = nullptr;
+	for (GList *l = fitting; l && !decoder; l = l->next)
+		decoder = gst_element_factory_create(GST_ELEMENT_FACTORY(l->data), nullptr);
+	gst_plugin_feature_list_free(fitting);
+	gst_plugin_feature_list_free(decoders);
+	return decoder;
 }
 
 GstElement *makeAudioEncoder(const EncoderChoice &choice)

@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * Which GStreamer encoder a profile's codec and hardware setting get, and how it is set up.
+ * Which GStreamer encoder a profile's codec and hardware setting get, how it is set up, and
+ * which decoder a stream gets.
  */
 
 #pragma once
@@ -49,6 +50,14 @@ struct VideoEncoderSettings {
 /* The encoder element, configured for live low latency; null when it cannot be made. */
 GstElement *makeVideoEncoder(const EncoderChoice &choice, const VideoEncoderSettings &settings);
 GstElement *makeAudioEncoder(const EncoderChoice &choice);
+
+/*
+ * The decoder GStreamer ranks highest for caps (a parsed stream, as a channel's tee carries),
+ * null when none takes them. A decoder of its own rather than decodebin: decodebin's
+ * asynchronous state change, in a bin added to a playing pipeline, can leave that bin short of
+ * PLAYING, its decoder never fed.
+ */
+GstElement *makeDecoder(GstCaps *caps);
 
 /* gst_element_factory_find, as a FactoryExists. */
 bool factoryExists(const std::string &name);

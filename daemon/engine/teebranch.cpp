@@ -38,6 +38,8 @@ TeeBranch::~TeeBranch()
 		gst_object_unref(pad);
 		gst_object_unref(tee);
 	}
+	for (auto &[tee, ghost] : pendingLinks_)
+		gst_object_unref(tee);
 	std::vector<ReadyCallback> waiters;
 	waiters.swap(waiters_);
 	if (state_ == State::Starting || segmentWaiters_.size()) {
@@ -52,23 +54,37 @@ TeeBranch::~TeeBranch()
 
 bool TeeBranch::linkTee(GstElement *tee, GstPad *target, const std::string &padName)
 {
-	if (!GST_OBJECT_PARENT(bin_))
-		gst_bin_add(GST_BIN(pipeline_), GST_ELEMENT(gst_object_ref(bin_)));
 	GstPad *ghost = gst_ghost_pad_new(padName.c_str(), target);
-	gst_pad_set_active(ghost, TRUE);
-	gst_element_add_pad(bin_, ghost);
-	GstPad *teePad = gst_element_request_pad_simple(tee, "src_%u");
-	if (!teePad)
+	if (!ghost)
 		return false;
-	teePads_.emplace_back(GST_ELEMENT(gst_object_ref(tee)), teePad);
-	return gst_pad_link(teePad, ghost) == GST_PAD_LINK_OK;
+	gst_element_add_pad(bin_, ghost);
+	pendingLinks_.emplace_back(GST_ELEMENT(gst_object_ref(tee)), ghost);
+	return true;
 }
 
-void TeeBranch::startBin(guint startTimeoutMs)
+bool TeeBranch::startBin(guint startTimeoutMs)
 {
-	gst_element_sync_state_with_parent(bin_);
+	/*
+	 * The bin plays before the tees feed it: a tee pad linked to a bin that is still
+	 * inactive loses the sticky events (caps) its first buffers would carry there.
+	 */
+	gst_bin_add(GST_BIN(pipeline_), bin_); /* the pipeline takes a reference of its own */
+	const bool started = gst_element_sync_state_with_parent(bin_);
+	bool linked = started;
+	for (auto &[tee, ghost] : pendingLinks_) {
+		GstPad *teePad = linked ? gst_element_request_pad_simple(tee, "src_%u") : nullptr;
+		if (teePad) {
+			teePads_.emplace_back(GST_ELEMENT(gst_object_ref(tee)), teePad);
+			linked = gst_pad_link(teePad, ghost) == GST_PAD_LINK_OK;
+		} else {
+			linked = false;
+		}
+		gst_object_unref(tee);
+	}
+	pendingLinks_.clear();
 	startTimeoutMs_ = startTimeoutMs;
 	startTimer_ = g_timeout_add(startTimeoutMs, onStartTimeout, this);
+	return linked;
 }
 
 gboolean TeeBranch::onStartTimeout(gpointer data)
@@ -82,6 +98,10 @@ gboolean TeeBranch::onStartTimeout(gpointer data)
 	 * requests waiting now get their answer ("not yet"), and it has one more start timeout
 	 * before it counts as failed. Failing it would only start the same slow encode again.
 	 */
+	/* With GST_DEBUG_DUMP_DOT_DIR set, the pipeline as it stands, for whoever investigates. */
+	const std::string dump = "sluice-slow-branch-" + self->name_;
+	GST_DEBUG_BIN_TO_DOT_FILE_WITH_TS(GST_BIN(self->pipeline_), GST_DEBUG_GRAPH_SHOW_ALL,
+					  dump.c_str());
 	if (!self->extended_ && self->progressing()) {
 		self->extended_ = true;
 		g_warning(

@@ -59,8 +59,11 @@ public:
 	int64_t lastRequestUs() const { return lastRequestUs_; }
 	/* Whether a bus message's source is in this branch. */
 	bool owns(GstObject *object) const;
-	/* Whether something other than requests keeps it (a connected .ts client). */
-	virtual bool held() const { return false; }
+	/*
+	 * Whether it is in use beyond its last request: a request still waiting for it, or (in
+	 * a subclass) a connected .ts client. A held branch is never idle.
+	 */
+	virtual bool held() const { return !waiters_.empty() || segmentWaiters_.size() > 0; }
 	/*
 	 * Whether it is working towards its first segment (an encoder put out media): at the
 	 * start timeout such a branch is kept for one more, not failed.
@@ -74,10 +77,13 @@ public:
 	void detach(std::function<void()> done);
 
 protected:
-	/* Adds the bin to the pipeline; links tee to the bin's ghost pad over target. */
+	/* A ghost pad of the bin over target, which startBin() links tee to. */
 	bool linkTee(GstElement *tee, GstPad *target, const std::string &padName);
-	/* Brings the bin to the pipeline's state, after every linkTee. */
-	void startBin(guint startTimeoutMs);
+	/*
+	 * Adds the bin to the pipeline, brings it to the pipeline's state, then links each tee
+	 * linkTee() named to its ghost pad. false when a link fails.
+	 */
+	bool startBin(guint startTimeoutMs);
 	void setReady();
 	/* A segment was made: the fewest segments any track of the branch has now. */
 	void segmentsMade(uint64_t fewest);
@@ -111,6 +117,8 @@ private:
 	int64_t lastRequestUs_ = 0;
 	guint startTimer_ = 0;
 	bool extended_ = false; /* the start timeout was extended once for a slow start */
+	/* (tee, the bin's ghost pad) that startBin() links: references on the tees. */
+	std::vector<std::pair<GstElement *, GstPad *>> pendingLinks_;
 	/* (tee, its request src pad): references held. */
 	std::vector<std::pair<GstElement *, GstPad *>> teePads_;
 	std::shared_ptr<Detach> detach_;

@@ -101,14 +101,48 @@ GstPadProbeReturn onMeteredData(GstPad *, GstPadProbeInfo *info, gpointer data)
 	return GST_PAD_PROBE_OK;
 }
 
-/* decodebin's streaming thread: its one decoded pad into the chain after it. */
-void onDecodedPad(GstElement *, GstPad *pad, gpointer data)
+/*
+ * A streaming thread: a variant joins its channel mid-GOP; its decoder starts at the next
+ * keyframe (libaom's av1dec fails for good on a frame it has no reference for). The probe
+ * goes with the first keyframe.
+ */
+GstPadProbeReturn untilKeyframe(GstPad *, GstPadProbeInfo *info, gpointer)
 {
-	auto *next = static_cast<GstElement *>(data);
-	GstPad *sink = gst_element_get_static_pad(next, "sink");
-	if (!gst_pad_is_linked(sink) && gst_pad_link(pad, sink) != GST_PAD_LINK_OK)
-		g_warning("transcode: cannot link the decoder to %s", GST_OBJECT_NAME(next));
+	GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER(info);
+	if (GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT))
+		return GST_PAD_PROBE_DROP;
+	return GST_PAD_PROBE_REMOVE;
+}
+
+/* The caps a channel's tee carries (transfer full), or null before it has any. */
+GstCaps *teeCaps(GstElement *tee)
+{
+	GstPad *sink = gst_element_get_static_pad(tee, "sink");
+	GstCaps *caps = gst_pad_get_current_caps(sink);
 	gst_object_unref(sink);
+	return caps;
+}
+
+/* The decoder for what tee carries, added to bin; null with error when there is none. */
+GstElement *addDecoder(GstElement *bin, GstElement *tee, std::string &error)
+{
+	GstCaps *caps = teeCaps(tee);
+	if (!caps) {
+		error = "the channel's stream has no caps yet";
+		return nullptr;
+	}
+	GstElement *decoder = makeDecoder(caps);
+	if (!decoder) {
+		g_autofree char *text = gst_caps_to_string(caps);
+		error = std::string("no decoder is installed for ") + text;
+	} else {
+		gst_bin_add(GST_BIN(bin), decoder);
+		GstPad *sink = gst_element_get_static_pad(decoder, "sink");
+		gst_pad_add_probe(sink, GST_PAD_PROBE_TYPE_BUFFER, untilKeyframe, nullptr, nullptr);
+		gst_object_unref(sink);
+	}
+	gst_caps_unref(caps);
+	return decoder;
 }
 
 } /* namespace */
@@ -169,7 +203,10 @@ bool TranscodeBranch::build(const std::map<std::string, GstElement *> &tees, std
 		error = "the channel has no stream to transcode";
 		return false;
 	}
-	startBin(options_.startTimeoutMs);
+	if (!startBin(options_.startTimeoutMs)) {
+		error = "cannot link the variant to the channel's streams";
+		return false;
+	}
 	speedTimer_ = g_timeout_add_seconds(1, onSpeedTick, this);
 	g_info("branch %s: %s", name().c_str(), encoders_.c_str());
 	return true;
@@ -256,8 +293,7 @@ bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std:
 	}
 	/* The source's size and rate, from the caps on the tee. */
 	int width = 0, height = 0, fpsN = 25, fpsD = 1;
-	GstPad *teeSink = gst_element_get_static_pad(tee, "sink");
-	if (GstCaps *caps = gst_pad_get_current_caps(teeSink)) {
+	if (GstCaps *caps = teeCaps(tee)) {
 		const GstStructure *s = gst_caps_get_structure(caps, 0);
 		gst_structure_get_int(s, "width", &width);
 		gst_structure_get_int(s, "height", &height);
@@ -268,7 +304,6 @@ bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std:
 		}
 		gst_caps_unref(caps);
 	}
-	gst_object_unref(teeSink);
 
 	GstCaps *scaled = gst_caps_new_empty_simple("video/x-raw");
 	uint32_t outHeight = height > 0 ? static_cast<uint32_t>(height) : 0;
@@ -298,7 +333,7 @@ bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std:
 	settings.preset = profile_.preset;
 
 	GstElement *queue = makeQueue(bin_);
-	GstElement *decode = make(bin_, "decodebin");
+	GstElement *decode = addDecoder(bin_, tee, error);
 	/* Raw frames are what an encoder that falls behind may lose: half a second of them. */
 	GstElement *raw = makeQueue(bin_, GST_SECOND / 2);
 	GstElement *convert = make(bin_, "videoconvert");
@@ -310,17 +345,17 @@ bool TranscodeBranch::buildVideo(GstElement *tee, const std::string &track, std:
 		gst_caps_unref(scaled);
 		if (encoder)
 			gst_object_unref(gst_object_ref_sink(encoder));
-		error = "cannot make the video transcode elements (decodebin, videoconvert, "
-			"videoscale, "
-			+ choice.factory + ")";
+		if (error.empty())
+			error = "cannot make the video transcode elements (videoconvert, "
+				"videoscale, "
+				+ choice.factory + ")";
 		return false;
 	}
 	gst_bin_add(GST_BIN(bin_), encoder);
 	g_object_set(filter, "caps", scaled, nullptr);
 	gst_caps_unref(scaled);
-	g_signal_connect(decode, "pad-added", G_CALLBACK(onDecodedPad), raw);
-	bool ok = gst_element_link(queue, decode)
-		&& gst_element_link_many(raw, convert, scale, filter, encoder, nullptr)
+	bool ok = gst_element_link_many(queue, decode, raw, convert, scale, filter, encoder,
+					nullptr)
 		&& (!parser || gst_element_link(encoder, parser));
 	GstElement *last = parser ? parser : encoder;
 	ok = ok && linkEnds(tee, queue, last, track, encodedMedia(choice.factory), error);
@@ -359,7 +394,7 @@ bool TranscodeBranch::buildAudio(GstElement *tee, const std::string &track, std:
 		return false;
 	}
 	GstElement *queue = makeQueue(bin_);
-	GstElement *decode = make(bin_, "decodebin");
+	GstElement *decode = addDecoder(bin_, tee, error);
 	GstElement *convert = make(bin_, "audioconvert");
 	GstElement *resample = make(bin_, "audioresample");
 	GstElement *encoder = makeAudioEncoder(choice);
@@ -367,13 +402,12 @@ bool TranscodeBranch::buildAudio(GstElement *tee, const std::string &track, std:
 	if (!queue || !decode || !convert || !resample || !encoder) {
 		if (encoder)
 			gst_object_unref(gst_object_ref_sink(encoder));
-		error = "cannot make the audio transcode elements (" + choice.factory + ")";
+		if (error.empty())
+			error = "cannot make the audio transcode elements (" + choice.factory + ")";
 		return false;
 	}
 	gst_bin_add(GST_BIN(bin_), encoder);
-	g_signal_connect(decode, "pad-added", G_CALLBACK(onDecodedPad), convert);
-	bool ok = gst_element_link(queue, decode)
-		&& gst_element_link_many(convert, resample, encoder, nullptr)
+	bool ok = gst_element_link_many(queue, decode, convert, resample, encoder, nullptr)
 		&& (!parser || gst_element_link(encoder, parser));
 	GstElement *last = parser ? parser : encoder;
 	ok = ok && linkEnds(tee, queue, last, track, encodedMedia(choice.factory), error);

@@ -31,15 +31,20 @@ struct TranscodeOptions {
 /*
  * The variant's bin, one chain per track the channel has (tees by track name):
  *
- *   tee.video_0 ─► queue ─► decodebin ─► queue ─► videoconvert ─► videoscale ─► capsfilter
- *                          (leaky, raw)     (max_height, even) ─► encoder ─► [parser] ─► tee ─┐
- *   tee.audio_0 ─► queue ─► decodebin ─► audioconvert ─► audioresample ─►                     │
- *                                                encoder ─► [parser] ─► tee ─────────────────┤
- *   a track the decision copies: tee ─► queue ─► tee ─────────────────────────────────────────┤
- *                                                                                             │
- *   each output tee ─► cmafsink (memory: HLS v7 and DASH)  ◄──────────────────────────────────┘
- *                   └► from the variant's first MPEG-TS client: TsOutput's mux (continuous .ts
- *                      and HLS v3): the same encoded samples, muxed a second time
+ *   tee.video_0 ─► queue ─► decoder ─► queue ─► videoconvert ─► videoscale ─► capsfilter
+ *                                (leaky, raw)         (max_height, even) ─► encoder ─►
+ *                                                                 [parser] ─► tee ─┐
+ *   tee.audio_0 ─► queue ─► decoder ─► audioconvert ─► audioresample ─►            │
+ *                                             encoder ─► [parser] ─► tee ──────────┤
+ *   a track the decision copies: tee ─► queue ─► tee ──────────────────────────────┤
+ *                                                                                  │
+ *   each output tee ─► cmafsink (memory: HLS v7 and DASH) ◄────────────────────────┘
+ *                   └► from the variant's first MPEG-TS client: TsOutput's mux (continuous
+ *                      .ts and HLS v3): the same encoded samples, muxed a second time
+ *
+ * The decoder is the one GStreamer ranks highest for the tee's caps (makeDecoder()), not
+ * decodebin: its asynchronous state change can leave a bin added to a playing pipeline short
+ * of PLAYING. It starts at the first keyframe the tee passes it.
  *
  * An encoder that falls behind loses raw frames in the leaky queue after the decoder (the
  * compressed input before it is kept whole, so the decoder never loses a reference), and
@@ -75,7 +80,10 @@ public:
 	TsOutput &ts() { return *ts_; }
 	uint64_t tsBytesOut() const { return ts_->bytesOut(); }
 	size_t tsClients() const { return ts_->clients(); }
-	bool held() const override { return ts_->clients() > 0; }
+	bool held() const override
+	{
+		return TeeBranch::held() || ts_->clients() > 0 || ts_->waiting();
+	}
 
 	/* -- how fast it encodes -- */
 	/* x real time over the last seconds; nullopt while it warms up. */

@@ -95,6 +95,8 @@ public:
 	 */
 	using HlsCallback = std::function<void(const std::string &error)>;
 	void whenHlsReady(uint32_t count, HlsCallback callback);
+	/* Whether a legacy HLS request waits for segments. */
+	bool waiting() const { return !hlsWaiters_.empty(); }
 	/* The HLS v3 segments, from the first legacy client on; null before. */
 	const TsSegmenter *segmenter() const { return segmenter_.get(); }
 

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <optional>
 
 #include "channelmanager.h"
@@ -348,11 +349,13 @@ TranscodeBranch *variantFor(ChannelPipeline &running, const Profile &profile,
 }
 
 /*
- * A transcoded variant as continuous MPEG-TS: its mux starts now, so that by the time the
- * variant has its first segment the fan-out holds a GOP to start the client with.
+ * The transcoded variant's MPEG-TS for a client: the variant (added when there is none) and its
+ * mux start now, so that by the time the variant has its first segment the fan-out holds a GOP
+ * to start a client with; then serve runs, or the client gets 503 with the reason.
  */
-void serveVariantTs(const ExchangePtr &ex, ChannelPipeline &running, const Profile &profile,
-		    const DeliveryDecision &delivery)
+void whenTsVariantReady(const ExchangePtr &ex, ChannelPipeline &running, const Profile &profile,
+			const DeliveryDecision &delivery,
+			std::function<void(TranscodeBranch &)> serve)
 {
 	std::optional<Response> failure;
 	TranscodeBranch *variant = variantFor(running, profile, delivery, "mpegts", failure);
@@ -362,12 +365,21 @@ void serveVariantTs(const ExchangePtr &ex, ChannelPipeline &running, const Profi
 	std::string error;
 	if (!variant->ensureTs(error))
 		return ex->respond(variantUnavailable(error, "mpegts"));
-	variant->whenReady([ex, &running](TeeBranch &branch) {
+	variant->whenReady([ex, serve = std::move(serve)](TeeBranch &branch) {
 		auto &ready = static_cast<TranscodeBranch &>(branch);
 		if (ready.failed())
 			return ex->respond(variantUnavailable(ready.error(), "mpegts"));
 		if (!ready.ready())
 			return ex->respond(variantUnavailable(variantStarting(ready), "mpegts"));
+		serve(ready);
+	});
+}
+
+/* A transcoded variant as continuous MPEG-TS: one encode shared by all its TS clients. */
+void serveVariantTs(const ExchangePtr &ex, ChannelPipeline &running, const Profile &profile,
+		    const DeliveryDecision &delivery)
+{
+	whenTsVariantReady(ex, running, profile, delivery, [ex, &running](TranscodeBranch &ready) {
 		ready.touch();
 		running.noteActivity();
 		ready.ts().addClient(ex->message(), [&running] { running.noteActivity(); });
@@ -438,32 +450,23 @@ void serveVariantHlsTs(const ExchangePtr &ex, ChannelPipeline &running, const Pr
 		       const DeliveryDecision &delivery, uint32_t startSegments,
 		       const std::string &channelDir)
 {
-	std::optional<Response> failure;
-	TranscodeBranch *variant = variantFor(running, profile, delivery, "mpegts", failure);
-	if (!variant)
-		return ex->respond(*failure);
-	running.setDecision("transcode");
-	std::string error;
-	if (!variant->ensureTs(error))
-		return ex->respond(variantUnavailable(error, "mpegts"));
-	const std::string prefix = channelDir + "/" + variant->name() + "/";
-	variant->whenReady([ex, &running, startSegments, prefix](TeeBranch &branch) {
-		auto &ready = static_cast<TranscodeBranch &>(branch);
-		if (ready.failed())
-			return ex->respond(variantUnavailable(ready.error(), "mpegts"));
-		if (!ready.ready())
-			return ex->respond(variantUnavailable(variantStarting(ready), "mpegts"));
-		ready.ts().whenHlsReady(
-			startSegments, [ex, &running, &ready, prefix](const std::string &why) {
-				if (!why.empty())
-					return ex->respond(variantUnavailable(why, "mpegts"));
-				Response response = hlsTsPlaylist(*ready.ts().segmenter(), prefix,
-								  "transcode");
-				if (ex->method() == "GET")
-					running.addBytesOut(response.body.size());
-				ex->respond(response);
-			});
-	});
+	whenTsVariantReady(
+		ex, running, profile, delivery,
+		[ex, &running, startSegments, channelDir](TranscodeBranch &ready) {
+			const std::string prefix = channelDir + "/" + ready.name() + "/";
+			ready.ts().whenHlsReady(
+				startSegments,
+				[ex, &running, &ready, prefix](const std::string &why) {
+					if (!why.empty())
+						return ex->respond(
+							variantUnavailable(why, "mpegts"));
+					Response response = hlsTsPlaylist(*ready.ts().segmenter(),
+									  prefix, "transcode");
+					if (ex->method() == "GET")
+						running.addBytesOut(response.body.size());
+					ex->respond(response);
+				});
+		});
 }
 
 /*

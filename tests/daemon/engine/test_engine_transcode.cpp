@@ -270,6 +270,62 @@ TEST_F(EngineTranscode, OneVariantServesEveryContainer)
 			&& !sessions.isNull((at + ".speed").c_str());
 	}
 	EXPECT_TRUE(measured) << http_.get(sluiced_->base() + "/api/v1/sessions").body;
+
+	/* The same figure for Prometheus, and in the explain answer for a TS player. */
+	Reply metrics = http_.get(sluiced_->base() + "/metrics");
+	EXPECT_NE(metrics.body.find("sluice_variant_speed{channel=\"" + id_ + "\",variant=\"t"),
+		  std::string::npos)
+		<< metrics.body;
+	EXPECT_NE(metrics.body.find("sluice_variant_realtime{channel=\"" + id_ + "\""),
+		  std::string::npos);
+	Json explain(http_.get(sluiced_->base() + "/api/v1/delivery/explain?proxy=small&channel="
+			       + id_ + "&path=.ts")
+			     .body);
+	EXPECT_EQ(explain.str("$.delivery"), "transcode");
+	EXPECT_EQ(explain.str("$.format"), "ts");
+	EXPECT_TRUE(explain.str("$.transcode.variant").ends_with("-h264-copy"));
+	EXPECT_TRUE(explain.boolean("$.transcode.running"));
+	EXPECT_TRUE(explain.has("$.transcode.speed") && !explain.isNull("$.transcode.speed"));
+}
+
+/* Passthrough never transcodes: a TS player of a VP9 + Opus source is told why, by name. */
+TEST_F(EngineTranscode, PassthroughRefusesWhatWouldNeedATranscode)
+{
+	Http http;
+	Reply channel = http.postJson(sluiced_->base() + "/api/v1/channels",
+				      R"({"name":"VP9","stream_url":"test://colors?codec=vp9&)"
+				      R"(width=320&height=240&fps=25&audio=opus"})");
+	ASSERT_EQ(channel.status, 201u) << channel.body;
+	const std::string vp9 = std::to_string(Json(channel.body).num("$.id"));
+	Json profiles(http.get(sluiced_->base() + "/api/v1/profiles").body);
+	std::string passthrough;
+	for (size_t i = 0; i < profiles.size("$"); i++) {
+		const std::string at = "$[" + std::to_string(i) + "]";
+		if (profiles.str((at + ".name").c_str()) == "Passthrough")
+			passthrough = std::to_string(profiles.num((at + ".id").c_str()));
+	}
+	ASSERT_FALSE(passthrough.empty());
+	Reply proxy = http.postJson(sluiced_->base() + "/api/v1/proxies",
+				    R"({"name":"copy","channel_ids":[)" + vp9 + R"(],"profile_id":)"
+					    + passthrough + "}");
+	ASSERT_EQ(proxy.status, 201u) << proxy.body;
+
+	Reply ts = http_.get(live("copy", vp9 + ".ts"));
+	EXPECT_EQ(ts.status, 406u) << ts.body;
+	Json error(ts.body);
+	EXPECT_EQ(error.str("$.error.code"), "transcode_forbidden");
+	EXPECT_NE(error.str("$.error.message").find("MPEG-TS cannot carry vp9 video"),
+		  std::string::npos)
+		<< ts.body;
+	/* VLC's negotiated URL goes to fMP4 HLS instead, which plays the source as it is. */
+	Reply negotiated
+		= http_.get(live("copy", vp9), {{"User-Agent", "VLC/3.0.18 LibVLC/3.0.18"}});
+	EXPECT_EQ(negotiated.status, 302u) << negotiated.body;
+	EXPECT_TRUE(negotiated.header("Location").ends_with("/live/copy/" + vp9 + ".m3u8"))
+		<< negotiated.header("Location");
+	Reply hls = http_.get(live("copy", vp9 + ".m3u8"));
+	EXPECT_EQ(hls.status, 200u) << hls.body;
+	EXPECT_EQ(hls.header("X-Sluice-Decision"), "repackage");
 }
 
 TEST_F(EngineTranscode, HardwareEncoder)
