@@ -16,6 +16,7 @@
 #include "channelmanager.h"
 #include "config.h"
 #include "demo.h"
+#include "democlips.h"
 #include "logging.h"
 #include "notify.h"
 #include "resources.h"
@@ -29,6 +30,11 @@ namespace {
 /* Flags of main's own, taken out of argv before loadConfig() sees it. */
 struct MainFlags {
 	bool demo = false; /* --demo or SLUICE_DEMO=1: seed demo channels into an empty store */
+	/* --demo-media DIR or SLUICE_DEMO_MEDIA: where the demo's clips are; default
+	 * STATE_DIR/demo. */
+	std::string demoMedia;
+	/* --prepare-demo DIR (hidden): record the demo's clips into DIR, then exit (tests). */
+	std::string prepareDemo;
 	bool printRoutes = false; /* --print-routes (hidden): the route table, then exit */
 };
 
@@ -37,10 +43,16 @@ MainFlags takeMainFlags(int &argc, char **argv, const Environment &env)
 	MainFlags flags;
 	if (auto it = env.find("SLUICE_DEMO"); it != env.end())
 		flags.demo = it->second == "1" || it->second == "true" || it->second == "yes";
+	if (auto it = env.find("SLUICE_DEMO_MEDIA"); it != env.end())
+		flags.demoMedia = it->second;
 	int out = 1;
 	for (int i = 1; i < argc; i++) {
 		if (std::strcmp(argv[i], "--demo") == 0)
 			flags.demo = true;
+		else if (std::strcmp(argv[i], "--demo-media") == 0 && i + 1 < argc)
+			flags.demoMedia = argv[++i];
+		else if (std::strcmp(argv[i], "--prepare-demo") == 0 && i + 1 < argc)
+			flags.prepareDemo = argv[++i];
 		else if (std::strcmp(argv[i], "--print-routes") == 0)
 			flags.printRoutes = true;
 		else
@@ -68,6 +80,16 @@ EngineOptions engineOptions(const Config &config)
 	options.channelIdleTimeoutS = config.channelIdleTimeoutS;
 	options.clientIdleTimeoutS = config.clientIdleTimeoutS;
 	return options;
+}
+
+/* data/demo.m3u with its channels recorded into looping clips in dir (made when missing). */
+std::string demoList(const std::string &dir)
+{
+	std::vector<std::string> warnings;
+	std::string list = loopDemoList(embeddedFile("demo.m3u").value_or(""), dir, warnings);
+	for (const std::string &warning : warnings)
+		g_warning("%s", warning.c_str());
+	return list;
 }
 
 void printDemoUrls(const std::string &url)
@@ -105,6 +127,14 @@ int main(int argc, char **argv)
 	}
 	const Config &config = loaded->config;
 	installLogWriter(config.logLevel);
+	if (!initEngine(error)) {
+		g_printerr("sluiced: %s\n", error.c_str());
+		return 1;
+	}
+	if (!flags.prepareDemo.empty()) {
+		const std::string list = demoList(flags.prepareDemo);
+		return list.find("\ntest://") == std::string::npos ? 0 : 1;
+	}
 	if (!loaded->configFile.empty())
 		g_info("configuration read from %s", loaded->configFile.c_str());
 	for (const std::string &warning : loaded->warnings)
@@ -137,7 +167,9 @@ int main(int argc, char **argv)
 	g_info("database %s at schema version %u", databasePath.c_str(), (*store)->schemaVersion());
 
 	if (flags.demo) {
-		auto seeded = seedDemo(**store, embeddedFile("demo.m3u").value_or(""));
+		const std::string media
+			= flags.demoMedia.empty() ? config.stateDir + "/demo" : flags.demoMedia;
+		auto seeded = seedDemo(**store, demoList(media));
 		if (!seeded)
 			g_warning("demo channels not added: %s", seeded.error().message.c_str());
 		else if (*seeded)
@@ -149,10 +181,6 @@ int main(int argc, char **argv)
 		/* Before the "listening" line: whoever reads it may signal right away. */
 		g_unix_signal_add(SIGTERM, onStopSignal, loop);
 		g_unix_signal_add(SIGINT, onStopSignal, loop);
-		if (!initEngine(error)) {
-			g_printerr("sluiced: %s\n", error.c_str());
-			return 1;
-		}
 		ChannelManager engine(engineOptions(config));
 		Server server(**store, config, std::move(*rules.rules), &engine);
 		if (!server.listen(error)) {

@@ -13,6 +13,8 @@ packages=(
 	gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
 	gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav gstreamer1.0-x
 	ffmpeg time
+	# real IPTV players the tests run: mpv, and VLC (its command-line player and base plugins)
+	mpv vlc-bin vlc-plugin-base
 	# the browser test: Debian's Chromium, driven by playwright-core from npm
 	chromium
 )

@@ -310,6 +310,32 @@ std::vector<std::string> checkTimelines(const Timelines &timelines,
 	return problems;
 }
 
+std::vector<std::string> checkLiveClient(const ProcessResult &run, bool gstreamer,
+					 double minSeconds, Timelines *timelines)
+{
+	std::vector<std::string> problems;
+	Timelines parsed = parseFfprobe(run.out, problems);
+	TimelineExpectation expect;
+	expect.packets = !gstreamer;
+	/* Live: joined at the edge (or a window back), stopped mid-stream. */
+	expect.joinsLate = true;
+	expect.duration = 120;
+	expect.minSpan = minSeconds;
+	expect.syncTolerance = 0.5;
+	expect.endSyncTolerance = 0.5;
+	const std::vector<std::string> more = checkTimelines(parsed, expect);
+	problems.insert(problems.end(), more.begin(), more.end());
+	for (const char *kind : {"video", "audio"}) {
+		auto it = parsed.find(kind);
+		if (it != parsed.end() && it->second.decodedSeconds < minSeconds)
+			problems.push_back(std::string(kind) + ": decoded only "
+					   + std::to_string(it->second.decodedSeconds) + " s");
+	}
+	if (timelines)
+		*timelines = std::move(parsed);
+	return problems;
+}
+
 std::string summarize(const Timelines &timelines)
 {
 	std::string s;

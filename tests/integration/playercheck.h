@@ -100,6 +100,15 @@ struct TimelineExpectation {
 std::vector<std::string> checkTimelines(const Timelines &timelines,
 					const TimelineExpectation &expect);
 
+/*
+ * A live client's run (ffprobe's packets, or sluice-play's decoded buffers when gstreamer): one
+ * video and one audio stream, each decoding at least minSeconds without a gap or an overlap,
+ * starting and ending within 0.5 s of each other. Returns one line per problem; the
+ * timelines, when asked for, for a failure message.
+ */
+std::vector<std::string> checkLiveClient(const ProcessResult &run, bool gstreamer,
+					 double minSeconds, Timelines *timelines = nullptr);
+
 /* Problems, one indented line each, for a failure message. */
 std::string joinLines(const std::vector<std::string> &lines, const char *indent = "  ");
 

@@ -471,4 +471,14 @@ CommandRun runCommand(const std::vector<std::string> &argv)
 	return result;
 }
 
+std::vector<std::string> channelIds(Http &http, const std::string &base)
+{
+	Json channels(http.get(base + "/api/v1/channels").body);
+	std::vector<std::string> ids;
+	for (size_t i = 0; i < channels.size("$"); i++)
+		ids.push_back(
+			std::to_string(channels.num(("$[" + std::to_string(i) + "].id").c_str())));
+	return ids;
+}
+
 } /* namespace sluice::test */

@@ -168,6 +168,9 @@ private:
 	std::string userAgent_;
 };
 
+/* The ids of every channel, as GET /api/v1/channels lists them (by id). */
+std::vector<std::string> channelIds(Http &http, const std::string &base);
+
 /* A subprocess run to completion: exit status and its stdout and stderr, merged. */
 struct CommandRun {
 	int status = -1; /* -1 when it could not start (out then says why) */

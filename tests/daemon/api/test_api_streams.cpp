@@ -79,10 +79,13 @@ TEST_F(ApiStreams, DemoIsSeeded)
 	EXPECT_EQ(proxies.str("$[0].proxy_mode"), "smart");
 	EXPECT_EQ(proxies.str("$[1].name"), "direct");
 	EXPECT_EQ(proxies.str("$[1].proxy_mode"), "direct");
+	/* The test patterns recorded once into clips played in a loop (SLUICE_DEMO_MEDIA). */
 	Json channels(http_.get(url("/api/v1/channels")).body);
 	for (size_t i = 0; i < channels.size("$"); i++) {
 		std::string path = "$[" + std::to_string(i) + "].stream_url";
-		EXPECT_TRUE(channels.str(path.c_str()).starts_with("test://"));
+		const std::string stream = channels.str(path.c_str());
+		EXPECT_TRUE(stream.starts_with("file:///") && stream.ends_with(".mkv?loop=1"))
+			<< stream;
 	}
 }
 
@@ -205,8 +208,13 @@ TEST_F(ApiStreams, ExplainForClients)
 			       R"({"name":"TS","stream_url":"http://up.example/live/1.ts"})")
 			.body);
 	const std::string tsId = std::to_string(ts.num("$.id"));
+	/* A test:// URI says its codecs: explain knows them without running the channel. */
+	Json h264(http_.postJson(url("/api/v1/channels"),
+				 R"({"name":"H264","stream_url":"test://smpte?codec=h264"})")
+			  .body);
+	const std::string h264Id = std::to_string(h264.num("$.id"));
 	Json demo(http_.get(url("/api/v1/channels?source_id=1")).body);
-	const std::string h264Id = std::to_string(demo.num("$[0].id"));
+	const std::string demoId = std::to_string(demo.num("$[0].id"));
 	Reply proxy = http_.postJson(url("/api/v1/proxies"),
 				     R"({"name":"explained","channel_ids":[)" + tsId + "," + h264Id
 					     + "]}");
@@ -262,7 +270,7 @@ TEST_F(ApiStreams, ExplainForClients)
 	EXPECT_EQ(tsVp9.str("$.error.code"), "codec_requires_fmp4");
 	EXPECT_FALSE(tsVp9.has("$.delivery"));
 
-	Json direct = explain("proxy=direct&channel=" + h264Id);
+	Json direct = explain("proxy=direct&channel=" + demoId);
 	EXPECT_EQ(direct.str("$.mode"), "direct");
 	EXPECT_EQ(direct.size("$.reasons"), 1u);
 

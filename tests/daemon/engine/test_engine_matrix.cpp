@@ -203,18 +203,9 @@ protected:
 			ProcessResult r = c.result.get();
 			ASSERT_TRUE(r.succeeded()) << c.label << ": " << r.describe() << "\n"
 						   << sluiced_->output();
-			std::vector<std::string> problems;
-			Timelines timelines = parseFfprobe(r.out, problems);
-			TimelineExpectation expect;
-			expect.packets = !c.gstreamer;
-			/* Live: joined at the edge (or a window back), stopped mid-stream. */
-			expect.joinsLate = true;
-			expect.duration = 120;
-			expect.minSpan = kMinSeconds;
-			expect.syncTolerance = 0.5;
-			expect.endSyncTolerance = 0.5;
-			const std::vector<std::string> more = checkTimelines(timelines, expect);
-			problems.insert(problems.end(), more.begin(), more.end());
+			Timelines timelines;
+			std::vector<std::string> problems
+				= checkLiveClient(r, c.gstreamer, kMinSeconds, &timelines);
 			if (c.gstreamer
 			    && r.out.find("element|factory=" + c.demuxer + "|")
 				    == std::string::npos)

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * The demo setup `sluiced --demo` starts with.
+ * The demo setup `sluiced --demo` (`make run`) starts with.
  */
 
 #include "demo.h"
@@ -16,6 +16,18 @@ StoreResult<bool> seedDemo(Store &store, std::string_view m3u)
 	auto sources = store.listSources();
 	if (!sources)
 		return sources.error();
+	for (Source &seeded : *sources) {
+		const bool liveTestPatterns = seeded.name == "Demo" && seeded.url.empty()
+			&& seeded.m3uBody.find("\ntest://") != std::string::npos;
+		if (!liveTestPatterns || m3u.find("\ntest://") != std::string_view::npos)
+			continue;
+		seeded.m3uBody = std::string(m3u);
+		if (auto updated = store.updateSource(seeded); !updated)
+			return updated.error();
+		if (auto imported = importM3uText(store, seeded.id, m3u); !imported)
+			return imported.error();
+		return true;
+	}
 	if (!sources->empty())
 		return false;
 
