@@ -22,10 +22,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const chromiumPath = process.env.SLUICE_CHROMIUM || '/usr/bin/chromium';
 const SKIP = 77;
 
-/* The demo channel the browser plays: 720p H.264 + AAC, the lightest H.264 one in
- * data/demo.m3u (encoded live with x264 ultrafast; the 1080p one is too much for two cores
- * beside Chromium). */
-const channelUrl = 'test://smpte?codec=h264&audio=aac';
+/* The demo channel the browser plays: 720p H.264 + AAC (tvg-id demo.smpte in data/demo.m3u),
+ * the lightest H.264 one; the 1080p one is too much for two cores beside Chromium. */
+const channelTvgId = 'demo.smpte';
 /* What "playback advances" means: the video element plays this much of the stream. More than
  * the few seconds a player buffers from its first manifest, so that it has to follow the live
  * manifest too (a dash.js that never refreshes the MPD plays ~7 s, then stalls for good). */
@@ -58,8 +57,10 @@ class Sluiced {
     const systemd = ['NOTIFY_SOCKET', 'STATE_DIRECTORY', 'CONFIGURATION_DIRECTORY',
       'WATCHDOG_USEC', 'JOURNAL_STREAM'];
     const env = { ...process.env };
+    /* The demo's clips, recorded once per build, are kept (SLUICE_DEMO_MEDIA). */
     for (const name of Object.keys(env)) {
-      if (name.startsWith('SLUICE_') || systemd.includes(name))
+      if ((name.startsWith('SLUICE_') && name !== 'SLUICE_DEMO_MEDIA')
+          || systemd.includes(name))
         delete env[name];
     }
     const args = ['--config', config, '--listen', '127.0.0.1:0',
@@ -277,10 +278,10 @@ async function main() {
     }
     const base = `http://127.0.0.1:${port}`;
     const channels = await getJson(`${base}/api/v1/channels`);
-    const channel = channels.find((c) => c.stream_url === channelUrl);
+    const channel = channels.find((c) => c.tvg_id === channelTvgId);
     if (!channel)
-      throw new Error(`no demo channel ${channelUrl}: ${JSON.stringify(channels)}`);
-    log(`sluiced on ${base}, channel ${channel.id} (${channel.name}: ${channelUrl})`);
+      throw new Error(`no demo channel ${channelTvgId}: ${JSON.stringify(channels)}`);
+    log(`sluiced on ${base}, channel ${channel.id} (${channel.name}: ${channel.stream_url})`);
 
     server = await servePage();
     const pageUrl = `http://127.0.0.1:${server.address().port}/`;
