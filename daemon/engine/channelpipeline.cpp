@@ -7,6 +7,7 @@
 
 #include "channelpipeline.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "tsfanout.h"
@@ -130,6 +131,26 @@ void ChannelPipeline::start()
 	    && state_ == ChannelState::Starting)
 		settle(ChannelState::Failed,
 		       "cannot start the pipeline for \"" + source_.uri + "\"");
+}
+
+/* From the bus watch, which may not stop its own pipeline's bus: a moment later. */
+void ChannelPipeline::stopSoon()
+{
+	g_idle_add(
+		[](gpointer element) -> gboolean {
+			auto *pipeline = static_cast<GstElement *>(element);
+			gst_element_set_state(pipeline, GST_STATE_NULL);
+			gst_object_unref(pipeline);
+			return G_SOURCE_REMOVE;
+		},
+		gst_object_ref(pipeline_));
+	busWatch_ = 0;
+}
+
+int64_t ChannelPipeline::unwatchedUs() const
+{
+	/* Players ask for a playlist every segment duration: three missed, and no one is. */
+	return std::max<int64_t>(6, 3 * int64_t(options_.segmentDurationS)) * G_USEC_PER_SEC;
 }
 
 void ChannelPipeline::stop()
@@ -257,16 +278,7 @@ gboolean ChannelPipeline::onBusMessage(GstBus *, GstMessage *message, gpointer d
 			  static_cast<guint64>(self->source_.channelId), error->message,
 			  debug ? debug : "");
 		self->settle(ChannelState::Failed, error->message);
-		/* Bus watches may not stop their own pipeline's bus: a moment later. */
-		g_idle_add(
-			[](gpointer element) -> gboolean {
-				auto *pipeline = static_cast<GstElement *>(element);
-				gst_element_set_state(pipeline, GST_STATE_NULL);
-				gst_object_unref(pipeline);
-				return G_SOURCE_REMOVE;
-			},
-			gst_object_ref(self->pipeline_));
-		self->busWatch_ = 0;
+		self->stopSoon();
 		return G_SOURCE_REMOVE;
 	}
 	case GST_MESSAGE_WARNING: {
@@ -276,8 +288,23 @@ gboolean ChannelPipeline::onBusMessage(GstBus *, GstMessage *message, gpointer d
 		       static_cast<guint64>(self->source_.channelId), error->message);
 		/* The engine asks every source for its raw TS; that one without it has none is
 		 * expected, and no reason to give a client. */
-		if (!g_error_matches(error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE))
-			self->lastError_ = error->message;
+		if (g_error_matches(error, GST_STREAM_ERROR, GST_STREAM_ERROR_WRONG_TYPE))
+			break;
+		self->lastError_ = error->message;
+		/*
+		 * smartsrc reconnecting to a failed source for a channel no one watches would hold
+		 * one of the source's max_streams, and hammer a dead server, until the idle
+		 * timeout: it stops now, and the next viewer starts it again.
+		 */
+		if (GST_MESSAGE_SRC(message) == GST_OBJECT(self->src_)
+		    && self->state_ == ChannelState::Running && !self->held()
+		    && g_get_monotonic_time() - self->lastActivityUs_ > self->unwatchedUs()) {
+			self->settle(ChannelState::Failed,
+				     "the source failed while no one was watching: "
+					     + self->lastError_);
+			self->stopSoon();
+			return G_SOURCE_REMOVE;
+		}
 		break;
 	}
 	case GST_MESSAGE_EOS:

@@ -220,6 +220,10 @@ private:
 	void maybeRunning();
 	void settle(ChannelState state, std::string error);
 	void stop();
+	/* stop() from the bus watch (which returns G_SOURCE_REMOVE after it). */
+	void stopSoon();
+	/* How long without a request makes a channel with no .ts client unwatched. */
+	int64_t unwatchedUs() const;
 	std::map<std::string, GstElement *> teesCopy() const;
 	void removeBranch(const std::string &name);
 
