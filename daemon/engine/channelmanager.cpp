@@ -90,6 +90,13 @@ std::vector<ChannelPipeline *> ChannelManager::channels()
 	return out;
 }
 
+void ChannelManager::stop(Id channelId)
+{
+	if (channels_.erase(channelId))
+		g_info("channel %" G_GUINT64_FORMAT ": stopped, it was deleted",
+		       static_cast<guint64>(channelId));
+}
+
 void ChannelManager::stopAll()
 {
 	channels_.clear();

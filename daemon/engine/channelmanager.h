@@ -59,6 +59,11 @@ public:
 	ChannelPipeline *find(Id channelId);
 	/* Every channel, by id. */
 	std::vector<ChannelPipeline *> channels();
+	/*
+	 * Stops the channel's pipeline now, if there is one (the channel was deleted): its clients
+	 * are closed, its waiting requests answered 503.
+	 */
+	void stop(Id channelId);
 
 	const EngineOptions &options() const { return options_; }
 

@@ -11,6 +11,7 @@
  * its source replaces what came from the list.
  */
 
+#include "channelmanager.h"
 #include "context.h"
 #include "jsoninput.h"
 
@@ -178,6 +179,9 @@ void addChannelRoutes(Router &router, ServerContext &context)
 		auto deleted = context.store->deleteChannel(id);
 		if (!deleted)
 			return ex->respond(errorResponse(apiError(deleted.error())));
+		/* A deleted channel no longer holds its upstream connection. */
+		if (context.engine)
+			context.engine->stop(id);
 		ex->respond(Response {204, {}, {}, {}});
 	});
 }

@@ -13,6 +13,7 @@
 
 #include <map>
 
+#include "channelmanager.h"
 #include "context.h"
 #include "jsoninput.h"
 #include "logging.h"
@@ -326,9 +327,15 @@ void addSourceRoutes(Router &router, ServerContext &context)
 		Id id = parseId(ex->param("id"));
 		if (!id)
 			return ex->respond(badId(ex->param("id")));
+		/* Its channels go with it, and their pipelines with them. */
+		auto channels = context.store->listChannels(id);
 		auto deleted = context.store->deleteSource(id);
 		if (!deleted)
 			return ex->respond(errorResponse(apiError(deleted.error())));
+		if (context.engine && channels) {
+			for (const Channel &channel : *channels)
+				context.engine->stop(channel.id);
+		}
 		ex->respond(Response {204, {}, {}, {}});
 	});
 	router.add("POST", "/api/v1/sources/{id}/refresh",
