@@ -471,6 +471,15 @@ CommandRun runCommand(const std::vector<std::string> &argv)
 	return result;
 }
 
+std::string firstVariantUri(const std::string &master)
+{
+	const size_t tag = master.find("#EXT-X-STREAM-INF");
+	const size_t line = tag == std::string::npos ? tag : master.find('\n', tag);
+	if (line == std::string::npos)
+		return {};
+	return master.substr(line + 1, master.find('\n', line + 1) - line - 1);
+}
+
 std::vector<std::string> channelIds(Http &http, const std::string &base)
 {
 	Json channels(http.get(base + "/api/v1/channels").body);

@@ -168,6 +168,9 @@ private:
 	std::string userAgent_;
 };
 
+/* The URI of a multivariant playlist's first variant (after #EXT-X-STREAM-INF); "" if none. */
+std::string firstVariantUri(const std::string &master);
+
 /* The ids of every channel, as GET /api/v1/channels lists them (by id). */
 std::vector<std::string> channelIds(Http &http, const std::string &base);
 

@@ -115,11 +115,9 @@ protected:
 	bool waitForSegments(const std::string &masterUrl, size_t count)
 	{
 		Reply master = http_.get(masterUrl);
-		const size_t line = master.body.find("\n", master.body.find("#EXT-X-STREAM-INF"));
-		if (master.status != 200 || line == std::string::npos)
+		const std::string media = firstVariantUri(master.body);
+		if (master.status != 200 || media.empty())
 			return false;
-		const std::string media
-			= master.body.substr(line + 1, master.body.find('\n', line + 1) - line - 1);
 		const std::string base = masterUrl.substr(0, masterUrl.rfind('/') + 1);
 		for (int i = 0; i < 600; i++) {
 			Reply playlist = http_.get(base + media);

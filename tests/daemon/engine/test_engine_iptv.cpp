@@ -214,10 +214,9 @@ TEST_F(IptvPlayers, TwoChannelsAtOnceKeepRealTime)
 	for (Watched &w : watched) {
 		Reply master = http_.get(url(w.channel, ".m3u8"));
 		ASSERT_EQ(master.status, 200u) << master.body << "\n" << sluiced_->output();
-		const size_t line = master.body.find('\n', master.body.find("#EXT-X-STREAM-INF"));
-		ASSERT_NE(line, std::string::npos) << master.body;
-		w.media = sluiced_->base() + "/live/demo/"
-			+ master.body.substr(line + 1, master.body.find('\n', line + 1) - line - 1);
+		const std::string media = firstVariantUri(master.body);
+		ASSERT_FALSE(media.empty()) << master.body;
+		w.media = sluiced_->base() + "/live/demo/" + media;
 		/* A player on each, as in the living room. */
 		w.player = std::async(
 			std::launch::async, runProcess,
