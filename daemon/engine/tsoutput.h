@@ -59,7 +59,6 @@ public:
 	GstElement *makeSink(bool raw);
 	/* Which of the two feeds clients get: the source's own bytes (raw) or the mux's. */
 	void setRaw(bool raw);
-	bool raw() const { return raw_; }
 
 	/* One track of the mux: the tee it branches from and its media type ("video/x-h264"). */
 	struct MuxTrack {
@@ -85,8 +84,6 @@ public:
 	size_t clients() const { return fanout_ ? fanout_->clientCount() : 0; }
 	/* What the fan-out sent. */
 	uint64_t bytesOut() const { return fanout_ ? fanout_->stats().bytesOut : 0; }
-	/* Clients dropped for not keeping up. */
-	uint64_t clientsDropped() const { return fanout_ ? fanout_->stats().clientsDropped : 0; }
 
 	/*
 	 * HLS v3: starts the segmenter when there is none, then runs callback once it finished

@@ -13,6 +13,32 @@
 
 namespace sluice::test {
 
+void linkToFakesink(GstElement *pipeline, GstPad *pad)
+{
+	GstElement *queue = gst_element_factory_make("queue", nullptr);
+	GstElement *sink = gst_element_factory_make("fakesink", nullptr);
+	g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
+	gst_bin_add_many(GST_BIN(pipeline), queue, sink, nullptr);
+	gst_element_link(queue, sink);
+	gst_element_sync_state_with_parent(sink);
+	gst_element_sync_state_with_parent(queue);
+	g_autoptr(GstPad) sinkPad = gst_element_get_static_pad(queue, "sink");
+	gst_pad_link(pad, sinkPad);
+}
+
+std::string garbageBytes(size_t n)
+{
+	std::string bytes(n, '\0');
+	guint32 x = 2463534242u; /* xorshift */
+	for (char &b : bytes) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		b = static_cast<char>(x);
+	}
+	return bytes;
+}
+
 Classification parse(const GstStructure *s)
 {
 	Classification c;

@@ -18,6 +18,13 @@
 
 namespace sluice::test {
 
+/* Links pad (of an element in pipeline) into a queue ! fakesink, both brought to pipeline's
+ * state: a stream that goes nowhere but keeps flowing. */
+void linkToFakesink(GstElement *pipeline, GstPad *pad);
+
+/* n bytes that are no media: a fixed pseudo-random sequence, the same every run. */
+std::string garbageBytes(size_t n);
+
 struct Stream {
 	std::string kind, codec, codecs;
 	int width = 0, height = 0, rate = 0, channels = 0;

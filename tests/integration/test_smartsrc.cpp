@@ -302,14 +302,7 @@ TEST_F(SmartSrcServedTest, StalledSourceIsReopenedAfterStallTimeout)
 /* Bytes that are no media at all: nothing playable, so an error naming the source. */
 TEST_F(SmartSrcServedTest, GarbageIsAnErrorNamingTheSource)
 {
-	std::string garbage(200000, '\0');
-	guint32 x = 2463534242u; /* xorshift: the same bytes every run */
-	for (char &c : garbage) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		c = static_cast<char>(x);
-	}
+	const std::string garbage = garbageBytes(200000);
 	ASSERT_TRUE(g_file_set_contents(dir_.file("garbage.ts").c_str(), garbage.data(),
 					garbage.size(), nullptr));
 	const std::string uri = server_.baseUrl() + "/garbage.ts";

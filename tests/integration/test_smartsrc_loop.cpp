@@ -127,15 +127,7 @@ public:
 private:
 	static void onPadAdded(GstElement *, GstPad *pad, LoopPlayer *self)
 	{
-		GstElement *queue = gst_element_factory_make("queue", nullptr);
-		GstElement *sink = gst_element_factory_make("fakesink", nullptr);
-		g_object_set(sink, "sync", FALSE, "async", FALSE, nullptr);
-		gst_bin_add_many(GST_BIN(self->pipeline_), queue, sink, nullptr);
-		gst_element_link(queue, sink);
-		gst_element_sync_state_with_parent(sink);
-		gst_element_sync_state_with_parent(queue);
-		g_autoptr(GstPad) sinkPad = gst_element_get_static_pad(queue, "sink");
-		gst_pad_link(pad, sinkPad);
+		linkToFakesink(self->pipeline_, pad);
 		gst_pad_add_probe(pad, GST_PAD_PROBE_TYPE_BUFFER, onBuffer, self, nullptr);
 	}
 
@@ -385,14 +377,7 @@ TEST_F(SmartSrcLoopTest, SubtitlesAloneAreAnErrorNamingTheFile)
 
 TEST_F(SmartSrcLoopTest, GarbageIsAnErrorNamingTheFile)
 {
-	std::string garbage(100000, '\0');
-	guint32 x = 2463534242u; /* xorshift: the same bytes every run */
-	for (char &b : garbage) {
-		x ^= x << 13;
-		x ^= x >> 17;
-		x ^= x << 5;
-		b = static_cast<char>(x);
-	}
+	const std::string garbage = garbageBytes(100000);
 	const std::string path = dir_.file("garbage.mkv");
 	ASSERT_TRUE(g_file_set_contents(path.c_str(), garbage.data(), garbage.size(), nullptr));
 	Classification c = run("file://" + path + "?loop=1", 30);

@@ -153,15 +153,7 @@ Played play(const std::string &uri, const PlayOptions &options)
 			const bool raw = !strcmp(GST_PAD_NAME(pad), "raw");
 			if (raw && !c->linkRaw)
 				return;
-			GstElement *queue = gst_element_factory_make("queue", nullptr);
-			GstElement *sink = gst_element_factory_make("fakesink", nullptr);
-			g_object_set(sink, "async", FALSE, "sync", FALSE, nullptr);
-			gst_bin_add_many(GST_BIN(c->pipeline), queue, sink, nullptr);
-			gst_element_link(queue, sink);
-			gst_element_sync_state_with_parent(sink);
-			gst_element_sync_state_with_parent(queue);
-			g_autoptr(GstPad) sinkpad = gst_element_get_static_pad(queue, "sink");
-			gst_pad_link(pad, sinkpad);
+			linkToFakesink(c->pipeline, pad);
 			if (!strcmp(GST_PAD_NAME(pad), "video_0")) {
 				gst_pad_add_probe(pad,
 						  static_cast<GstPadProbeType>(
