@@ -114,6 +114,9 @@ void ChannelPipeline::start()
 		g_object_set_property(G_OBJECT(src_), "backup-uris", &array);
 		g_value_unset(&array);
 	}
+	/* HLS and DASH sources are demuxed in a child process: GStreamer 1.22's adaptive
+	 * demuxers can crash when a live source vanishes, and must not take sluiced along. */
+	g_object_set(src_, "isolate", TRUE, nullptr);
 	/* raw: an MPEG-TS source's own packets too, for passthrough to TS clients. */
 	gst_util_set_object_arg(G_OBJECT(src_), "mode", "raw");
 	g_object_set(sink_, "target-duration", options_.segmentDurationS, "window-size",

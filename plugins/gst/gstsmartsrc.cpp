@@ -92,6 +92,8 @@ enum {
 	PROP_RETRIES_BEFORE_SWITCH,
 	PROP_STALL_TIMEOUT,
 	PROP_CLASSIFICATION,
+	PROP_ISOLATE,
+	PROP_INGEST_HELPER,
 };
 
 static GstStaticPadTemplate video_template
@@ -174,6 +176,7 @@ static bool build(GstSmartSrc *self)
 		state->ending = false;
 		state->firstBufferPending = true;
 		state->reconnectRequested = false;
+		state->rebuildOnly = false;
 	}
 
 	BuildError error;
@@ -495,6 +498,14 @@ static void gst_smart_src_set_property(GObject *object, guint prop_id, const GVa
 	case PROP_STALL_TIMEOUT:
 		s.stallTimeoutMs = g_value_get_uint(value);
 		break;
+	case PROP_ISOLATE:
+		s.isolate = g_value_get_boolean(value);
+		break;
+	case PROP_INGEST_HELPER: {
+		const char *helper = g_value_get_string(value);
+		s.ingestHelper = helper ? helper : "";
+		break;
+	}
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
 		break;
@@ -554,6 +565,13 @@ static void gst_smart_src_get_property(GObject *object, guint prop_id, GValue *v
 		break;
 	case PROP_STALL_TIMEOUT:
 		g_value_set_uint(value, s.stallTimeoutMs);
+		break;
+	case PROP_ISOLATE:
+		g_value_set_boolean(value, s.isolate);
+		break;
+	case PROP_INGEST_HELPER:
+		g_value_set_string(value,
+				   s.ingestHelper.empty() ? nullptr : s.ingestHelper.c_str());
 		break;
 	default:
 		G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -676,6 +694,21 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 			"Milliseconds without data, once data has flowed, after which the "
 			"source counts as failed and is reopened (0 = never)",
 			0, 600000, 10000, flags));
+	g_object_class_install_property(
+		object_class, PROP_ISOLATE,
+		g_param_spec_boolean(
+			"isolate", "Isolate",
+			"Read HLS and DASH sources in a child process (sluice-ingest), so that a "
+			"crash of GStreamer's adaptive demuxers costs a reconnect, not the "
+			"application",
+			FALSE, flags));
+	g_object_class_install_property(
+		object_class, PROP_INGEST_HELPER,
+		g_param_spec_string(
+			"ingest-helper", "Ingest helper",
+			"Path of sluice-ingest for isolate=true (NULL: $SLUICE_INGEST_HELPER, "
+			"else the installed one)",
+			nullptr, flags));
 	g_object_class_install_property(
 		object_class, PROP_CLASSIFICATION,
 		g_param_spec_boxed(

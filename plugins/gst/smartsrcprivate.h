@@ -42,6 +42,9 @@ struct Settings {
 	guint maxRetryDelayMs = 30000;
 	guint retriesBeforeSwitch = 3;
 	guint stallTimeoutMs = 10000;
+	/* Adaptive sources are read by sluice-ingest, in a process of their own. */
+	bool isolate = false;
+	std::string ingestHelper; /* empty: defaultIngestHelper() */
 };
 
 /* What the plugged elements tell about the source. Guarded by State::lock. */
@@ -55,6 +58,9 @@ struct Findings {
 	guint variants = 0;
 	guint64 variantBandwidth = 0;
 	guint variantHeight = 0;
+	/* An isolated source's liveness, as its child classified it; -1 = not told. */
+	int knownLive = -1;
+	bool isolated = false; /* read by sluice-ingest */
 };
 
 /* Name of the pad with an MPEG-TS source's original bytes (mode=raw). */
@@ -93,6 +99,11 @@ struct State {
 	bool ending = false; /* the application sent EOS: let it through, reconnect no more */
 	bool reconnectRequested = false;
 	std::string reconnectReason;
+	/* The reconnect only moves the current source into a child process: no failure. */
+	bool rebuildOnly = false;
+	/* Sources found adaptive in this process, to be read isolated from now on. */
+	std::set<std::string> adaptiveUris;
+	bool helperMissingLogged = false;
 	bool firstBufferPending = false; /* of the current source, on any pad */
 	GstClockTime lastEnd = 0; /* running time (offset included) of the latest data out */
 	gint64 offset = 0; /* pad offset of the current source */
@@ -153,10 +164,14 @@ void reset_source_state(State *state);
 void update_source_done(State *state);
 void check_exposed(GstSmartSrc *self);
 void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self);
+/* The sluice-ingest to run for isolate=true; empty when none can be. With State::lock. */
+std::string ingest_helper(GstSmartSrc *self);
 
 /* smartsrcretry.cpp */
 GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data);
 void request_reconnect(GstSmartSrc *self, const std::string &reason);
+/* Reopens the current source at once, not as a failure (it is to be read isolated). */
+void request_rebuild(GstSmartSrc *self, const std::string &reason);
 void start_worker(GstSmartSrc *self);
 void stop_worker(GstSmartSrc *self);
 

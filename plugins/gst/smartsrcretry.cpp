@@ -104,6 +104,19 @@ void request_reconnect(GstSmartSrc *self, const std::string &reason)
 	state->wake.notify_all();
 }
 
+void request_rebuild(GstSmartSrc *self, const std::string &reason)
+{
+	std::lock_guard<std::mutex> locker(self->state->lock);
+	State *state = self->state;
+	if (!state->running || state->reconnectRequested || state->ending)
+		return;
+	GST_INFO_OBJECT(self, "reopening: %s", reason.c_str());
+	state->reconnectRequested = true;
+	state->rebuildOnly = true;
+	state->reconnectReason = reason;
+	state->wake.notify_all();
+}
+
 /*
  * Opens the next source the retry policy chose: the old children go, the external pads stay
  * and are retargeted as the new source exposes its streams. Worker thread.
@@ -183,7 +196,13 @@ static void worker_loop(GstSmartSrc *self)
 			return;
 		if (!state->reconnectRequested)
 			continue;
-		RetryDecision decision = state->retry->onFailure();
+		RetryDecision decision;
+		if (state->rebuildOnly) {
+			state->rebuildOnly = false;
+			decision.uriIndex = state->retry->current();
+		} else {
+			decision = state->retry->onFailure();
+		}
 		std::string reason = state->reconnectReason;
 		GST_INFO_OBJECT(self, "retry %u of %s in %u ms (%s)", decision.attempt,
 				state->uris[decision.uriIndex].c_str(), decision.delayMs,

@@ -19,6 +19,7 @@
 #ifdef SLUICE_HAVE_MPD_PROXY
 #include "mpdproxy.h"
 #endif
+#include "ingestbin.h"
 
 #define GST_CAT_DEFAULT smartsrc_debug
 
@@ -41,6 +42,9 @@ static bool is_live(GstSmartSrc *self)
 		/* A looped file has a size and no duration, yet it never ends. */
 		if (self->state->findings.endless)
 			return true;
+		/* An isolated source: its child knew. */
+		if (self->state->findings.knownLive >= 0)
+			return self->state->findings.knownLive > 0;
 		/* An adaptive source's HTTP response is its playlist: its size tells nothing. */
 		if (self->state->source && !self->state->findings.adaptive)
 			source = GST_ELEMENT(gst_object_ref(self->state->source));
@@ -75,7 +79,8 @@ static bool is_live(GstSmartSrc *self)
  * Posts "smartsrc-classified" once every stream is exposed:
  *   uri (string), type (string: test, hls, dash, mpegts, file, unknown),
  *   container (string: mpegts, mp4, matroska, ...; empty when unknown), live (boolean),
- *   raw (boolean: the original bytes go out on the raw pad),
+ *   raw (boolean: the original bytes go out on the raw pad), isolated (boolean: read by
+ *   sluice-ingest in a child process, isolate=true),
  *   for a variant chosen from the manifest (variant-policy=best with max-height): variants
  *   (uint: how many the manifest lists), variant-bandwidth (guint64, bit/s), variant-height,
  *   streams (GstValueArray of "stream" structures: kind, pad, codec, codecs (RFC 6381),
@@ -121,7 +126,8 @@ static void classify(GstSmartSrc *self, bool live)
 			"smartsrc-classified", "uri", G_TYPE_STRING, state->currentUri.c_str(),
 			"type", G_TYPE_STRING, state->findings.type.c_str(), "container",
 			G_TYPE_STRING, state->findings.container.c_str(), "live", G_TYPE_BOOLEAN,
-			live, "raw", G_TYPE_BOOLEAN, state->findings.raw, nullptr);
+			live, "raw", G_TYPE_BOOLEAN, state->findings.raw, "isolated",
+			G_TYPE_BOOLEAN, state->findings.isolated, nullptr);
 		if (state->findings.variants)
 			gst_structure_set(result, "variants", G_TYPE_UINT, state->findings.variants,
 					  "variant-bandwidth", G_TYPE_UINT64,
@@ -377,9 +383,28 @@ void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc 
 	if (!strcmp(name, "h264parse") || !strcmp(name, "h265parse"))
 		g_object_set(element, "config-interval", -1, nullptr);
 
+	bool adaptive = g_str_has_prefix(name, "hlsdemux") || g_str_has_prefix(name, "dashdemux");
+	if (adaptive) {
+		/* Found out only now (a URL that does not say .m3u8 or .mpd): read it isolated. */
+		std::string uri;
+		bool isolate;
+		{
+			std::lock_guard<std::mutex> locker(state->lock);
+			uri = state->currentUri;
+			isolate = state->active.isolate && !ingest_helper(self).empty();
+			if (isolate)
+				state->adaptiveUris.insert(uri);
+		}
+		if (isolate) {
+			request_rebuild(
+				self, "\"" + uri + "\" is adaptive: reading it in a child process");
+			return;
+		}
+	}
+
 	std::lock_guard<std::mutex> locker(state->lock);
 	Findings &f = state->findings;
-	if (g_str_has_prefix(name, "hlsdemux") || g_str_has_prefix(name, "dashdemux")) {
+	if (adaptive) {
 		f.type = g_str_has_prefix(name, "hls") ? "hls" : "dash";
 		f.adaptive = true;
 		const Settings &s = state->active;
@@ -782,6 +807,103 @@ static GstElement *build_loop_child(GstSmartSrc *self, const std::string &path, 
 }
 
 /*
+ * The sluice-ingest to run for isolate=true, or empty when there is none (then adaptive
+ * sources are read in this process, as without isolate). Called with State::lock.
+ */
+std::string ingest_helper(GstSmartSrc *self)
+{
+	State *state = self->state;
+	std::string helper = state->active.ingestHelper.empty() ? defaultIngestHelper()
+								: state->active.ingestHelper;
+	if (g_path_is_absolute(helper.c_str())) {
+		if (g_file_test(helper.c_str(), G_FILE_TEST_IS_EXECUTABLE))
+			return helper;
+	} else if (g_autofree char *found = g_find_program_in_path(helper.c_str())) {
+		return found;
+	}
+	if (!state->helperMissingLogged) {
+		state->helperMissingLogged = true;
+		GST_WARNING_OBJECT(self,
+				   "isolate=true, but %s cannot be run: adaptive sources "
+				   "are read in this process",
+				   helper.c_str());
+	}
+	return {};
+}
+
+/* Does uri name an HLS playlist or a DASH MPD, by its path or by what was found earlier? */
+static bool looks_adaptive(State *state, const std::string &uri)
+{
+	if (state->adaptiveUris.count(uri))
+		return true;
+	std::string_view path(uri);
+	path = path.substr(0, path.find_first_of("?#"));
+	for (std::string_view suffix : {".m3u8", ".mpd"}) {
+		if (path.size() > suffix.size()
+		    && !g_ascii_strcasecmp(
+			    std::string(path.substr(path.size() - suffix.size())).c_str(),
+			    std::string(suffix).c_str()))
+			return true;
+	}
+	return false;
+}
+
+/* What an isolated source's child found, as this process would have found it. */
+static void take_child_findings(GstSmartSrc *self, const GstStructure *classification)
+{
+	std::lock_guard<std::mutex> locker(self->state->lock);
+	Findings &f = self->state->findings;
+	if (const char *type = gst_structure_get_string(classification, "type"))
+		f.type = type;
+	if (const char *container = gst_structure_get_string(classification, "container"))
+		f.container = container;
+	f.adaptive = f.type == "hls" || f.type == "dash";
+	f.isolated = true;
+	gboolean live = FALSE;
+	if (gst_structure_get_boolean(classification, "live", &live))
+		f.knownLive = live ? 1 : 0;
+	gst_structure_get_uint(classification, "variants", &f.variants);
+	gst_structure_get_uint64(classification, "variant-bandwidth", &f.variantBandwidth);
+	gst_structure_get_uint(classification, "variant-height", &f.variantHeight);
+}
+
+/* An HLS or DASH source read by sluice-ingest; nullptr when it is to be read here. */
+static GstElement *build_isolated_child(GstSmartSrc *self, const std::string &uri)
+{
+	State *state = self->state;
+	IngestSpec spec;
+	{
+		std::lock_guard<std::mutex> locker(state->lock);
+		const Settings &s = state->active;
+		if (!s.isolate || !looks_adaptive(state, uri))
+			return nullptr;
+		spec.helper = ingest_helper(self);
+		if (spec.helper.empty())
+			return nullptr;
+		spec.uri = uri;
+		spec.userAgent = s.userAgent;
+		if (s.extraHeaders) {
+			g_autofree char *text = gst_structure_to_string(s.extraHeaders.get());
+			spec.extraHeaders = text;
+		}
+		g_autoptr(GEnumClass) policies
+			= G_ENUM_CLASS(g_type_class_ref(GST_TYPE_SMART_SRC_VARIANT_POLICY));
+		if (GEnumValue *value = g_enum_get_value(policies, s.variantPolicy))
+			spec.variantPolicy = value->value_nick;
+		spec.maxBitrate = s.maxBitrate;
+		spec.maxHeight = s.maxHeight;
+		state->findings = Findings {"unknown", "", true};
+	}
+	forget_mpd_proxy(self); /* of the previous source; the child has its own */
+	GstElement *bin = ingestBinNew(std::move(spec), [self](const GstStructure *found) {
+		take_child_findings(self, found);
+	});
+	g_signal_connect(bin, "pad-added", G_CALLBACK(on_pad_added), self);
+	g_signal_connect(bin, "no-more-pads", G_CALLBACK(on_no_more_pads), self);
+	return bin;
+}
+
+/*
  * Adds the children that read uri; false with a message naming the URI when it cannot be
  * read at all (a malformed URI, a test:// URI with a bad field, a file that cannot loop).
  */
@@ -816,6 +938,11 @@ bool build_children(GstSmartSrc *self, const std::string &uri, BuildError &error
 			if (file.loop && !(child = build_loop_child(self, file.path, error)))
 				return false;
 			readUri = file.plainUri;
+		}
+		if (!child && http && (child = build_isolated_child(self, readUri))) {
+			/* Its pads come later, from the child's streams. */
+			gst_bin_add(GST_BIN(self), child);
+			return true;
 		}
 		if (!child) {
 			{

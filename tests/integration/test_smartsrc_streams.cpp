@@ -7,6 +7,9 @@
  * choice by height, failover timing, and a failover played through cmafsink by real clients.
  */
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -81,6 +84,7 @@ struct Played {
 	unsigned discont = 0; /* DISCONT video buffers */
 	unsigned classifications = 0;
 	std::vector<std::string> videoCodecs; /* per classification */
+	std::vector<bool> isolated; /* per classification: read by sluice-ingest */
 	std::vector<gint64> switchedAtUs; /* smartsrc-source-switched, since PLAYING */
 	std::vector<bool> switchedToBackup;
 	std::vector<gint64> classifiedAtUs;
@@ -226,6 +230,9 @@ Played play(const std::string &uri, const PlayOptions &options)
 			played.classifications++;
 			played.classifiedAtUs.push_back(at);
 			played.videoCodecs.push_back(c.find("video") ? c.find("video")->codec : "");
+			gboolean isolated = FALSE;
+			gst_structure_get_boolean(s, "isolated", &isolated);
+			played.isolated.push_back(isolated);
 		}
 		locker.unlock();
 		gst_message_unref(msg);
@@ -668,4 +675,116 @@ TEST_F(SmartSrcStreamsTest, FailoverThroughCmafsinkPlaysInRealClients)
 }
 
 } /* namespace */
+
+namespace {
+
+/* Process ids of this process's sluice-ingest children (smartsrc isolate=true). */
+std::vector<int> ingestChildren()
+{
+	std::vector<int> pids;
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, nullptr);
+	if (!proc)
+		return pids;
+	while (const char *name = g_dir_read_name(proc)) {
+		int pid = atoi(name);
+		if (pid <= 0)
+			continue;
+		g_autofree char *stat = nullptr;
+		g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
+		if (!g_file_get_contents(path, &stat, nullptr, nullptr))
+			continue;
+		/* pid (comm) state ppid ... */
+		const char *close = strrchr(stat, ')');
+		char state = 0;
+		int ppid = 0;
+		if (!close || sscanf(close + 1, " %c %d", &state, &ppid) != 2)
+			continue;
+		if (ppid == getpid() && strstr(stat, "(sluice-ingest)") && state != 'Z')
+			pids.push_back(pid);
+	}
+	return pids;
+}
+
+} /* namespace */
+
+/* isolate=true: the same HLS source, read by sluice-ingest, gives the same streams and times. */
+TEST_F(SmartSrcStreamsTest, IsolatedHlsIsClassifiedAndPlayedToTheEnd)
+{
+	std::string error;
+	ASSERT_TRUE(ffmpegHls(dir_.path(), "h264", "libx264", 4, error)) << error;
+	PlayOptions options;
+	options.configure = [](GstElement *src) {
+		g_object_set(src, "isolate", TRUE, nullptr);
+	};
+	Played p = play(server_.baseUrl() + "/h264.m3u8", options);
+	EXPECT_TRUE(p.eos) << p.error;
+	EXPECT_TRUE(p.error.empty()) << p.error;
+	ASSERT_EQ(p.videoCodecs.size(), 1u);
+	EXPECT_TRUE(p.isolated.front()) << "the source was not read in a child process";
+	EXPECT_EQ(p.videoCodecs.front(), "h264");
+	EXPECT_GE(p.videoTimes.size(), 115u) << "4 s at 30 fps";
+	EXPECT_EQ(firstProblemOfTimes(p.videoTimes), "");
+	EXPECT_TRUE(ingestChildren().empty()) << "sluice-ingest outlived its pipeline";
+}
+
+/*
+ * The point of isolate=true: the process demuxing a live HLS source dies (SIGSEGV, as
+ * GStreamer 1.22's adaptivedemux2 can) and the pipeline goes on from a reconnect, with time
+ * that keeps growing, and no error.
+ */
+TEST_F(SmartSrcStreamsTest, IsolatedLiveHlsSurvivesACrashOfItsReader)
+{
+	std::string error;
+	ASSERT_TRUE(ffmpegHls(dir_.path(), "h264", "libx264", 4, error)) << error;
+	auto writePlaylist = [this](const std::string &body) {
+		const std::string path = dir_.file("live.m3u8");
+		const std::string tmp = path + ".tmp";
+		ASSERT_TRUE(g_file_set_contents(tmp.c_str(), body.c_str(), -1, nullptr));
+		ASSERT_EQ(g_rename(tmp.c_str(), path.c_str()), 0);
+	};
+	const std::string live = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n"
+				 "#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1,\nh264_0.ts\n#EXTINF:1,\n"
+				 "h264_1.ts\n#EXTINF:1,\nh264_2.ts\n#EXTINF:1,\nh264_3.ts\n";
+	writePlaylist(live);
+
+	int killed = 0;
+	size_t framesAtKill = 0;
+	bool ended = false;
+	PlayOptions options;
+	options.timeoutSeconds = 60;
+	options.configure = [](GstElement *src) {
+		g_object_set(src, "isolate", TRUE, "retry-delay", 100u, nullptr);
+	};
+	options.stopWhen = [&](const Played &p) {
+		if (!killed && p.classifications >= 1 && p.videoTimes.size() >= 10) {
+			std::vector<int> children = ingestChildren();
+			if (children.size() == 1) {
+				killed = children.front();
+				framesAtKill = p.videoTimes.size();
+				kill(killed, SIGSEGV);
+			}
+		}
+		/* Playing again after the crash: let the channel end. */
+		if (killed && !ended && p.classifications >= 2
+		    && p.videoTimes.size() >= framesAtKill + 30) {
+			ended = true;
+			writePlaylist(live + "#EXT-X-ENDLIST\n");
+		}
+		return false;
+	};
+	Played p = play(server_.baseUrl() + "/live.m3u8", options);
+
+	ASSERT_NE(killed, 0) << "no sluice-ingest child to kill";
+	EXPECT_TRUE(p.error.empty()) << p.error;
+	EXPECT_TRUE(p.eos) << "did not play on after the crash";
+	EXPECT_GE(p.classifications, 2u);
+	EXPECT_TRUE(std::all_of(p.isolated.begin(), p.isolated.end(), [](bool i) { return i; }));
+	EXPECT_TRUE(std::any_of(p.warnings.begin(), p.warnings.end(), [](const std::string &w) {
+		return w.find("signal 11") != std::string::npos;
+	})) << "the crash was not reported";
+	EXPECT_GE(p.videoTimes.size(), framesAtKill + 30);
+	EXPECT_GE(p.discont, 1u);
+	EXPECT_EQ(firstProblemOfTimes(p.videoTimes), "");
+}
+
 } /* namespace sluice::test */
