@@ -172,6 +172,34 @@ int Sluiced::stop()
 	return wait();
 }
 
+int Sluiced::pid() const
+{
+	const char *id = process_ ? g_subprocess_get_identifier(process_) : nullptr;
+	return id ? atoi(id) : 0;
+}
+
+std::vector<int> Sluiced::ingestChildren() const
+{
+	std::vector<int> pids;
+	const int parent = pid();
+	g_autoptr(GDir) proc = g_dir_open("/proc", 0, nullptr);
+	while (const char *name = proc && parent ? g_dir_read_name(proc) : nullptr) {
+		const int child = atoi(name);
+		g_autofree char *path = g_strdup_printf("/proc/%d/stat", child);
+		g_autofree char *stat = nullptr;
+		if (child <= 0 || !g_file_get_contents(path, &stat, nullptr, nullptr))
+			continue;
+		/* pid (comm) state ppid ... */
+		const char *close = strrchr(stat, ')');
+		char state = 0;
+		int ppid = 0;
+		if (close && sscanf(close + 1, " %c %d", &state, &ppid) == 2 && ppid == parent
+		    && state != 'Z' && strstr(stat, "(sluice-ingest)"))
+			pids.push_back(child);
+	}
+	return pids;
+}
+
 std::string Sluiced::output()
 {
 	std::lock_guard<std::mutex> guard(lock_);

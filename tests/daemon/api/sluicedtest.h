@@ -62,6 +62,10 @@ public:
 	/* "http://127.0.0.1:PORT" */
 	std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
 	std::string output();
+	/* Its process id while it runs, else 0. */
+	int pid() const;
+	/* Process ids of its sluice-ingest children (adaptive sources read isolated). */
+	std::vector<int> ingestChildren() const;
 
 	static const char *binary();
 

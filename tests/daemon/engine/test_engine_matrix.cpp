@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "httpserver.h"
+#include "liveproducer.h"
 #include "pacedtsserver.h"
 #include "playercheck.h"
 #include "sluicedtest.h"
@@ -28,88 +29,6 @@ namespace {
 
 constexpr double kMinSeconds = 20; /* media every client must decode */
 constexpr unsigned kViewS = 26; /* how long a GStreamer viewer watches */
-
-/* Live 320x240 H.264 (1 s GOPs) + AAC, cheap enough for eight clients on two shared cores. */
-std::vector<std::string> videoBranch()
-{
-	return {"videotestsrc",
-		"is-live=true",
-		"pattern=smpte",
-		"!",
-		"video/x-raw,width=320,height=240,framerate=25/1",
-		"!",
-		"x264enc",
-		"tune=zerolatency",
-		"speed-preset=ultrafast",
-		"key-int-max=25",
-		"bitrate=300",
-		"!",
-		"h264parse"};
-}
-
-std::vector<std::string> audioBranch()
-{
-	return {"audiotestsrc",
-		"is-live=true",
-		"!",
-		"audio/x-raw,rate=48000,channels=2",
-		"!",
-		"avenc_aac",
-		"!",
-		"aacparse"};
-}
-
-std::vector<std::string> concat(std::vector<std::vector<std::string>> parts)
-{
-	std::vector<std::string> out;
-	for (auto &part : parts)
-		out.insert(out.end(), part.begin(), part.end());
-	return out;
-}
-
-/*
- * A live HLS + DASH upstream: cmafsink writing a 12 s live window into a directory that a
- * static file server serves, as a packager in front of an IPTV head-end would. By the time a
- * channel reads it, its window has slid: the MPD's SegmentTimeline no longer begins with its
- * Period, which GStreamer 1.22's dashdemux2 cannot follow unless smartsrc serves it the MPD
- * anchored (MpdProxy).
- */
-class LiveProducer
-{
-public:
-	explicit LiveProducer(const std::string &dir)
-	{
-		std::vector<std::string> argv
-			= concat({{"gst-launch-1.0", "-q", "-e"},
-				  videoBranch(),
-				  {"!", "queue", "!", "cmafsink", "name=sink", "location=" + dir,
-				   "playlist-type=live", "target-duration=2", "window-size=6"},
-				  audioBranch(),
-				  {"!", "queue", "!", "sink."}});
-		std::vector<const char *> args;
-		for (const std::string &a : argv)
-			args.push_back(a.c_str());
-		args.push_back(nullptr);
-		g_autoptr(GError) error = nullptr;
-		process_
-			= g_subprocess_newv(args.data(), G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-		if (!process_)
-			error_ = error->message;
-	}
-	~LiveProducer()
-	{
-		if (process_) {
-			g_subprocess_force_exit(process_);
-			g_subprocess_wait(process_, nullptr, nullptr);
-			g_object_unref(process_);
-		}
-	}
-	const std::string &error() const { return error_; }
-
-private:
-	GSubprocess *process_ = nullptr;
-	std::string error_;
-};
 
 /* One client of one output. */
 struct Client {
@@ -227,17 +146,6 @@ TempDir *EngineMatrix::dir_ = nullptr;
 Sluiced *EngineMatrix::sluiced_ = nullptr;
 std::string EngineMatrix::proxyId_;
 
-/* Waits up to timeoutS for path to exist. */
-bool waitForFile(const std::string &path, int timeoutS)
-{
-	for (int i = 0; i < timeoutS * 10; i++) {
-		if (g_file_test(path.c_str(), G_FILE_TEST_EXISTS))
-			return true;
-		g_usleep(100 * 1000);
-	}
-	return false;
-}
-
 TEST_P(EngineMatrix, EveryOutputDecodesFor20s)
 {
 	const std::string source = GetParam().name;
@@ -261,8 +169,7 @@ TEST_P(EngineMatrix, EveryOutputDecodesFor20s)
 		producer = std::make_unique<LiveProducer>(dir);
 		ASSERT_TRUE(producer->error().empty()) << producer->error();
 		/* Its window slides (segment 8 of a 6-segment window) before anyone asks. */
-		ASSERT_TRUE(waitForFile(dir + "/video_0-8.m4s", 40)
-			    && waitForFile(dir + "/audio_0-8.m4s", 10))
+		ASSERT_TRUE(producer->waitForSegment(8, 50))
 			<< "the packager wrote too few segments";
 		files = std::make_unique<StaticFileServer>(dir);
 		std::string error;
