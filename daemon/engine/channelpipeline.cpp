@@ -113,6 +113,12 @@ void ChannelPipeline::start()
 		}
 		g_object_set_property(G_OBJECT(src_), "backup-uris", &array);
 		g_value_unset(&array);
+		/*
+		 * Players are waiting: a failed source goes to its backup at once (smartsrc
+		 * returns to the primary when it serves again), and a silent one after 1 s, or
+		 * three of its usual gaps when it delivers a segment at a time.
+		 */
+		g_object_set(src_, "retries-before-switch", 1u, "stall-timeout", 1000u, nullptr);
 	}
 	/* HLS and DASH sources are demuxed in a child process: GStreamer 1.22's adaptive
 	 * demuxers can crash when a live source vanishes, and must not take sluiced along. */
@@ -368,6 +374,15 @@ void ChannelPipeline::handleElementMessage(GstMessage *message)
 	} else if (gst_structure_has_name(s, "smartsrc-source-switched")) {
 		if (const char *reason = gst_structure_get_string(s, "reason"))
 			lastError_ = reason;
+		gboolean switched = FALSE;
+		const char *uri = gst_structure_get_string(s, "uri");
+		if (gst_structure_get_boolean(s, "switched", &switched) && switched && uri) {
+			currentUri_ = uri;
+			sourceSwitches_++;
+			g_message("channel %lld now reads %s (%s)",
+				  static_cast<long long>(source_.channelId), uri,
+				  lastError_.c_str());
+		}
 		ts_->sourceSwitched();
 	}
 }

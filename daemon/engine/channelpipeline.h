@@ -102,6 +102,12 @@ public:
 	ChannelState state() const { return state_; }
 	/* Why it failed, or smartsrc's last warning (a reconnect) while it runs. */
 	const std::string &lastError() const { return lastError_; }
+	/* The URL smartsrc reads now (the channel's, or a backup), and how often it changed. */
+	const std::string &currentUri() const
+	{
+		return currentUri_.empty() ? source_.uri : currentUri_;
+	}
+	uint64_t sourceSwitches() const { return sourceSwitches_; }
 	/* What smartsrc classified; type Unknown before. */
 	const SourceInfo &sourceInfo() const { return sourceInfo_; }
 	bool classified() const { return classified_; }
@@ -247,6 +253,8 @@ private:
 	/* Main thread. */
 	ChannelState state_ = ChannelState::Starting;
 	std::string lastError_;
+	std::string currentUri_; /* empty: source_.uri */
+	uint64_t sourceSwitches_ = 0;
 	SourceInfo sourceInfo_;
 	bool classified_ = false;
 	std::string streamsSummary_;

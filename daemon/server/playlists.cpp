@@ -858,6 +858,8 @@ Response sessions(ServerContext &context)
 			out.null();
 		else
 			out.value(channel->lastError());
+		out.member("source_url", channel->currentUri());
+		out.member("source_switches", static_cast<int64_t>(channel->sourceSwitches()));
 		out.endObject();
 	}
 	out.endArray();

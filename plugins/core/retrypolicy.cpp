@@ -58,7 +58,7 @@ RetryDecision RetryPolicy::onFailure()
 	if (wholeCycleFailed)
 		decision.delayMs = backoff(totalFailures_);
 	else if (decision.switched)
-		decision.delayMs = backoff(1); /* initialDelayMs, within the cap */
+		decision.delayMs = std::min(config_.failoverDelayMs, config_.maxDelayMs);
 	else
 		decision.delayMs = backoff(failures_);
 

@@ -17,6 +17,8 @@ struct RetryConfig {
 	uint32_t maxDelayMs = 30000; /* cap of the exponential backoff */
 	/* consecutive failures on one URI before the next; 0 = never switch */
 	uint32_t failuresBeforeSwitch = 3;
+	/* before the first attempt of the URI switched to (not after a whole cycle) */
+	uint32_t failoverDelayMs = 0;
 };
 
 struct RetryDecision {
@@ -36,8 +38,8 @@ struct RetryDecision {
  *  - A failure that does not switch retries the same URI after backoff(n), n being the
  *    consecutive failures of that URI.
  *  - The failuresBeforeSwitch-th consecutive failure of a URI switches to the next one, whose
- *    first attempt waits only initialDelayMs (within the cap): a backup is likely healthy
- *    when the primary is not, so it should not inherit the primary's backoff.
+ *    first attempt waits only failoverDelayMs (within the cap; 0 by default): a backup is
+ *    likely healthy when the primary is not, and players are waiting.
  *  - Once every URI has used up its failures in a row (a whole cycle with no success), the
  *    fault is probably ours (the network) rather than the sources', so every later delay,
  *    switches included, is backoff(total consecutive failures across all URIs) until a success
@@ -50,7 +52,7 @@ struct RetryDecision {
  *
  *   failure  failed URI  attempt  ->  next URI  delay    why
  *   1        0           1            0         1000     backoff(1)
- *   2        0           2            1         1000     switch: fresh start on the backup
+ *   2        0           2            1         0        switch: the backup at once
  *   3        1           1            1         1000     backoff(1)
  *   4        1           2            0         8000     whole cycle failed: backoff(4)
  *   5        0           1            0         16000    backoff(5)

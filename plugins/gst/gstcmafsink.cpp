@@ -98,6 +98,7 @@ struct CmafPad {
 	bool eos = false;
 	bool newStream = false; /* a stream-start after data: the next keyframe opens a period */
 	bool haveData = false;
+	bool periodHasData = false; /* samples went into the current period */
 	bool warnedLongSegment = false;
 	size_t trackIndex = SIZE_MAX; /* in the output's window */
 	/* Audio samples waiting for the first video keyframe to set the origin (owned). */
@@ -347,6 +348,7 @@ static GstFlowReturn start_period(GstCmafSink *self, CmafPad &cp)
 	GstFlowReturn ret = flush_track(self, cp);
 	cp.segmenter.reset();
 	cp.requestedBoundary = -1;
+	cp.periodHasData = false;
 	self->state->output.startDiscontinuity(cp.trackIndex);
 	return ret;
 }
@@ -379,11 +381,18 @@ static gboolean handle_caps(GstCmafSink *self, CmafPad &cp, GstCaps *caps)
 		return TRUE; /* same stream, re-sent caps */
 	}
 
-	if (cp.negotiated && cp.haveData) {
+	/*
+	 * A new configuration opens a period, unless the period has nothing yet: a new source's
+	 * caps often come twice (before and after its parser found the parameter sets), and its
+	 * period's init segment is only written with its first segment.
+	 */
+	if (cp.negotiated && cp.haveData && cp.periodHasData) {
 		GST_INFO_OBJECT(cp.pad, "stream configuration changed: new period");
 		if (start_period(self, cp) != GST_FLOW_OK)
 			return FALSE;
 	}
+	if (cp.haveData)
+		cp.newStream = false; /* this is the new stream's period */
 
 	cp.config = config;
 	cp.negotiated = true;
@@ -512,7 +521,7 @@ static GstFlowReturn push_sample(GstCmafSink *self, CmafPad &cp, PendingSample &
 		gst_buffer_unref(sample.buffer);
 		return GST_FLOW_OK;
 	}
-	cp.haveData = true;
+	cp.haveData = cp.periodHasData = true;
 	bool closed = cp.segmenter.push(sample, origin, cp.fragment);
 	return closed ? emit_fragment(self, cp) : GST_FLOW_OK;
 }
@@ -610,6 +619,12 @@ static GstFlowReturn gst_cmaf_sink_chain(GstPad *pad, GstObject *parent, GstBuff
 	sample.sync = cp.config.track.kind() == TrackKind::Audio
 		|| !GST_BUFFER_FLAG_IS_SET(buffer, GST_BUFFER_FLAG_DELTA_UNIT);
 
+	/* A new stream opens its period on a keyframe: what comes before it belongs to no
+	 * period (the old one's decoder configuration cannot decode it). */
+	if (cp.newStream && !sample.sync && cp.haveData) {
+		GST_LOG_OBJECT(pad, "new stream: dropping a sample before its first keyframe");
+		return GST_FLOW_OK;
+	}
 	if (cp.newStream && sample.sync) {
 		cp.newStream = false;
 		if (cp.haveData) {

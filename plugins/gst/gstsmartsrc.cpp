@@ -93,6 +93,7 @@ enum {
 	PROP_STALL_TIMEOUT,
 	PROP_CLASSIFICATION,
 	PROP_ISOLATE,
+	PROP_PRIMARY_CHECK_INTERVAL,
 	PROP_INGEST_HELPER,
 };
 
@@ -177,6 +178,8 @@ static bool build(GstSmartSrc *self)
 		state->firstBufferPending = true;
 		state->reconnectRequested = false;
 		state->rebuildOnly = false;
+		state->sourceStartUs = state->maxGapUs = 0;
+		state->cutting = state->primaryUp = state->returnToPrimary = state->rawCut = false;
 	}
 
 	BuildError error;
@@ -501,6 +504,9 @@ static void gst_smart_src_set_property(GObject *object, guint prop_id, const GVa
 	case PROP_ISOLATE:
 		s.isolate = g_value_get_boolean(value);
 		break;
+	case PROP_PRIMARY_CHECK_INTERVAL:
+		s.primaryCheckMs = g_value_get_uint(value);
+		break;
 	case PROP_INGEST_HELPER: {
 		const char *helper = g_value_get_string(value);
 		s.ingestHelper = helper ? helper : "";
@@ -568,6 +574,9 @@ static void gst_smart_src_get_property(GObject *object, guint prop_id, GValue *v
 		break;
 	case PROP_ISOLATE:
 		g_value_set_boolean(value, s.isolate);
+		break;
+	case PROP_PRIMARY_CHECK_INTERVAL:
+		g_value_set_uint(value, s.primaryCheckMs);
 		break;
 	case PROP_INGEST_HELPER:
 		g_value_set_string(value,
@@ -692,8 +701,19 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 		g_param_spec_uint(
 			"stall-timeout", "Stall timeout",
 			"Milliseconds without data, once data has flowed, after which the "
-			"source counts as failed and is reopened (0 = never)",
+			"source counts as failed and is reopened (0 = never). It is at least three "
+			"times the longest wait between the source's buffers (an HLS or DASH "
+			"source delivers a segment at a time), and 10 s in an HLS or DASH "
+			"source's first 10 s",
 			0, 600000, 10000, flags));
+	g_object_class_install_property(
+		object_class, PROP_PRIMARY_CHECK_INTERVAL,
+		g_param_spec_uint(
+			"primary-check-interval", "Primary check interval",
+			"Milliseconds between checks, while a backup plays, of whether the primary "
+			"serves again; once it does, smartsrc returns to it at the backup's next "
+			"video keyframe (0 = stay on the backup)",
+			0, 3600000, 10000, flags));
 	g_object_class_install_property(
 		object_class, PROP_ISOLATE,
 		g_param_spec_boolean(

@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -21,6 +22,7 @@
 
 #include "gstsmartsrc.h"
 #include "retrypolicy.h"
+#include "tspackets.h"
 
 GST_DEBUG_CATEGORY_EXTERN(smartsrc_debug);
 
@@ -42,6 +44,8 @@ struct Settings {
 	guint maxRetryDelayMs = 30000;
 	guint retriesBeforeSwitch = 3;
 	guint stallTimeoutMs = 10000;
+	guint primaryCheckMs
+		= 10000; /* on a backup: how often to ask whether the primary is back */
 	/* Adaptive sources are read by sluice-ingest, in a process of their own. */
 	bool isolate = false;
 	std::string ingestHelper; /* empty: defaultIngestHelper() */
@@ -101,9 +105,31 @@ struct State {
 	std::string reconnectReason;
 	/* The reconnect only moves the current source into a child process: no failure. */
 	bool rebuildOnly = false;
+	/* Of the current source: its first data, and the longest wait between two buffers once
+	 * it is past its first second (HLS and DASH deliver a segment at a time). */
+	gint64 sourceStartUs = 0;
+	gint64 maxGapUs = 0;
+	/*
+	 * Back to the primary. A probe (its own thread) found it up: the next video keyframe of
+	 * the backup is where the backup's output ends (cutting: nothing more goes out) and the
+	 * primary is reopened, so neither source is cut mid-GOP.
+	 */
+	std::thread probe;
+	std::atomic<bool> probeCancel {false};
+	bool probing = false;
+	bool primaryUp = false; /* the last probe found it up; the cut is pending */
+	gint64 primaryUpUs = 0;
+	gint64 nextProbeUs = 0;
+	bool cutting = false; /* the parsed streams' cut is made */
+	bool rawCut = false; /* the raw bytes' cut is made (mode=raw) */
+	TsScanner rawScanner; /* the raw bytes' random access points, while the cut is pending */
+	bool returnToPrimary = false; /* the reconnect requested is the return */
 	/* Sources found adaptive in this process, to be read isolated from now on. */
 	std::set<std::string> adaptiveUris;
 	bool helperMissingLogged = false;
+	/* Sources opened so far, and per pad the source and id of its last stream-start. */
+	unsigned sourceEpoch = 0;
+	std::map<std::string, std::pair<unsigned, std::string>> streamStarts;
 	bool firstBufferPending = false; /* of the current source, on any pad */
 	GstClockTime lastEnd = 0; /* running time (offset included) of the latest data out */
 	gint64 offset = 0; /* pad offset of the current source */
@@ -166,6 +192,15 @@ void check_exposed(GstSmartSrc *self);
 void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self);
 /* The sluice-ingest to run for isolate=true; empty when none can be. With State::lock. */
 std::string ingest_helper(GstSmartSrc *self);
+
+/* smartsrcprobe.cpp: whether uri serves media again; blocks up to timeoutMs or cancel. */
+struct ProbeSpec {
+	std::string uri;
+	std::string userAgent;
+	std::shared_ptr<GstStructure> extraHeaders;
+	guint timeoutMs = 5000;
+};
+bool probe_source(const ProbeSpec &spec, const std::atomic<bool> &cancel);
 
 /* smartsrcretry.cpp */
 GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data);

@@ -168,6 +168,29 @@ static GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpoi
 {
 	auto *self = static_cast<GstSmartSrc *>(data);
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
+	if (GST_EVENT_TYPE(event) == GST_EVENT_STREAM_START) {
+		/*
+		 * One stream-start per pad and source: a repeat (sticky events sent again after
+		 * the ghost pad got its new target) would make downstream start a new stream, a
+		 * new period, twice.
+		 */
+		const gchar *id = nullptr;
+		gst_event_parse_stream_start(event, &id);
+		std::lock_guard<std::mutex> locker(self->state->lock);
+		auto &last = self->state->streamStarts[GST_PAD_NAME(pad)];
+		const std::string streamId = id ? id : "";
+		if (last.first == self->state->sourceEpoch && last.second == streamId) {
+			GST_DEBUG_OBJECT(pad, "dropping a repeated stream-start %s",
+					 streamId.c_str());
+			/* HANDLED, not DROP: a dropped sticky event would stay pending and be
+			 * sent again with every buffer. */
+			gst_event_unref(event);
+			GST_PAD_PROBE_INFO_DATA(info) = nullptr;
+			return GST_PAD_PROBE_HANDLED;
+		}
+		last = {self->state->sourceEpoch, streamId};
+		return GST_PAD_PROBE_OK;
+	}
 	if (GST_EVENT_TYPE(event) == GST_EVENT_EOS) {
 		/* A live source that ends has dropped: the stream goes on from a reconnect. */
 		bool live;

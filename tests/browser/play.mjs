@@ -11,16 +11,9 @@
 // SLUICE_CHROMIUM names another Chromium; SLUICE_BROWSER_VERBOSE=1 prints every sample and the
 // browser console when the players pass too.
 
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const chromiumPath = process.env.SLUICE_CHROMIUM || '/usr/bin/chromium';
-const SKIP = 77;
+import {
+  Sluiced, getJson, launchBrowser, log, requireBrowser, servePage, sleep, tempDir,
+} from './harness.mjs';
 
 /* The demo channel the browser plays: 720p H.264 + AAC (tvg-id demo.smpte in data/demo.m3u),
  * the lightest H.264 one; the 1080p one is too much for two cores beside Chromium. */
@@ -34,113 +27,6 @@ const advanceS = 10;
 const playTimeoutS = 45;
 const sluicedStartTimeoutS = 30;
 
-function log(...args) {
-  console.log('browser:', ...args);
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function skip(why) {
-  console.log(`SKIP: ${why}`);
-  process.exit(SKIP);
-}
-
-/* -- sluiced ----------------------------------------------------------------------------- */
-
-class Sluiced {
-  constructor(binary, stateDir) {
-    this.output = '';
-    this.exited = null;
-    const config = path.join(stateDir, 'sluiced.conf');
-    writeFileSync(config, '');
-    /* A clean environment but for the test's GStreamer setup (meson's test_env). */
-    const systemd = ['NOTIFY_SOCKET', 'STATE_DIRECTORY', 'CONFIGURATION_DIRECTORY',
-      'WATCHDOG_USEC', 'JOURNAL_STREAM'];
-    const env = { ...process.env };
-    /* The demo's clips, recorded once per build, are kept (SLUICE_DEMO_MEDIA). */
-    for (const name of Object.keys(env)) {
-      if ((name.startsWith('SLUICE_') && name !== 'SLUICE_DEMO_MEDIA')
-          || systemd.includes(name))
-        delete env[name];
-    }
-    const args = ['--config', config, '--listen', '127.0.0.1:0',
-      '--state-dir', path.join(stateDir, 'state'), '--demo'];
-    this.process = spawn(binary, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const collect = (chunk) => { this.output += chunk.toString(); };
-    this.process.stdout.on('data', collect);
-    this.process.stderr.on('data', collect);
-    this.exit = new Promise((resolve) => {
-      this.process.on('exit', (code, signal) => {
-        this.exited = { code, signal };
-        resolve(this.exited);
-      });
-      this.process.on('error', (e) => {
-        this.output += `spawn failed: ${e.message}\n`;
-        this.exited = { code: -1, signal: null };
-        resolve(this.exited);
-      });
-    });
-  }
-
-  /* The port from "listening on http://127.0.0.1:PORT/", or null when sluiced exits or
-   * takes too long. */
-  async port(timeoutS) {
-    const deadline = Date.now() + timeoutS * 1000;
-    while (Date.now() < deadline && !this.exited) {
-      const match = this.output.match(/listening on http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (match)
-        return Number(match[1]);
-      await sleep(50);
-    }
-    return null;
-  }
-
-  async stop() {
-    if (this.exited)
-      return this.exited;
-    this.process.kill('SIGTERM');
-    const timer = setTimeout(() => this.process.kill('SIGKILL'), 20000);
-    const exited = await this.exit;
-    clearTimeout(timer);
-    return exited;
-  }
-}
-
-async function getJson(url) {
-  const response = await fetch(url);
-  if (!response.ok)
-    throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
-  return response.json();
-}
-
-/* -- the page's server: the test page and the players from node_modules ------------------- */
-
-const served = {
-  '/': ['page.html', 'text/html'],
-  '/node_modules/hls.js/dist/hls.min.js': [null, 'text/javascript'],
-  '/node_modules/dashjs/dist/modern/umd/dash.all.min.js': [null, 'text/javascript'],
-};
-
-function servePage() {
-  const server = http.createServer((request, response) => {
-    const pathname = new URL(request.url, 'http://x').pathname;
-    const entry = served[pathname];
-    if (pathname === '/favicon.ico') {
-      response.writeHead(204).end();
-      return;
-    }
-    if (!entry) {
-      response.writeHead(404).end();
-      return;
-    }
-    const file = path.join(here, entry[0] || pathname);
-    response.writeHead(200, { 'Content-Type': entry[1], 'Cache-Control': 'no-store' });
-    response.end(readFileSync(file));
-  });
-  return new Promise((resolve) => {
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 /* -- one player --------------------------------------------------------------------------- */
 
@@ -235,41 +121,11 @@ async function main() {
   const binary = process.argv[2];
   if (!binary)
     throw new Error('usage: node play.mjs path/to/sluiced');
-  if (!existsSync(chromiumPath))
-    skip(`${chromiumPath} is missing (apt-get install chromium, or scripts/install-deps.sh)`);
-  /* npm writes its lock into node_modules last: without it the install is missing or
-   * unfinished. */
-  for (const name of ['.package-lock.json', 'playwright-core', 'hls.js', 'dashjs']) {
-    if (!existsSync(path.join(here, 'node_modules', name)))
-      skip(`tests/browser/node_modules/${name} is missing ` +
-        '(npm ci --prefix tests/browser; make test does it)');
-  }
-  if (Number(process.versions.node.split('.')[0]) < 20)
-    skip(`node ${process.versions.node} is too old for playwright-core (it needs 20)`);
-  const { chromium } = await import('playwright-core');
+  requireBrowser();
 
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'sluice-browser-'));
-  const sluiced = new Sluiced(binary, tmp);
+  const sluiced = new Sluiced(binary, tempDir(), { args: ['--demo'] });
   let server = null;
   let browser = null;
-  const stopAll = async () => {
-    if (browser)
-      await browser.close().catch(() => {});
-    if (server)
-      server.close();
-    const exited = await sluiced.stop();
-    rmSync(tmp, { recursive: true, force: true });
-    return exited;
-  };
-  for (const signal of ['SIGTERM', 'SIGINT']) {
-    process.on(signal, () => {
-      /* meson's timeout: leave no sluiced behind. */
-      sluiced.process.kill('SIGKILL');
-      rmSync(tmp, { recursive: true, force: true });
-      process.exit(1);
-    });
-  }
-
   let failed = false;
   try {
     const port = await sluiced.port(sluicedStartTimeoutS);
@@ -285,14 +141,7 @@ async function main() {
 
     server = await servePage();
     const pageUrl = `http://127.0.0.1:${server.address().port}/`;
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required',
-        '--mute-audio'],
-      timeout: 60000,
-    });
-    log(`chromium ${browser.version()}`);
+    browser = await launchBrowser();
 
     /* One after the other: two players at once are too much for two cores. */
     const runs = [
@@ -312,11 +161,15 @@ async function main() {
     failed = true;
     log(`error: ${e.stack || e}`);
   }
-  const exited = await stopAll();
+  if (browser)
+    await browser.close().catch(() => {});
+  if (server)
+    server.close();
+  const exited = await sluiced.stop();
   log(`sluiced stopped: ${JSON.stringify(exited)}`);
   if (failed) {
     log('sluiced log (last 100 lines):');
-    for (const line of sluiced.output.trimEnd().split('\n').slice(-100))
+    for (const line of sluiced.tail())
       log(`  ${line}`);
   }
   log(failed ? 'FAIL' : 'PASS');

@@ -533,9 +533,9 @@ TEST_F(SmartSrcStreamsTest, MaxHeightPicksTheVariant)
 
 /*
  * Failover timing: with retry-delay 300 ms and retries-before-switch 2, a primary that
- * answers 404 is retried once after 300 ms, and the backup is opened 300 ms after the second
- * failure (a backup starts with a fresh delay). Lower bounds show the backoff is honoured;
- * upper bounds allow a busy machine a second.
+ * answers 404 is retried once after 300 ms, and the backup is opened at once after the second
+ * failure (players are waiting: a backup is not held back). Lower bounds show the backoff is
+ * honoured; upper bounds allow a busy machine a second.
  */
 TEST_F(SmartSrcStreamsTest, FailoverHappensWithinTheConfiguredTimes)
 {
@@ -566,8 +566,7 @@ TEST_F(SmartSrcStreamsTest, FailoverHappensWithinTheConfiguredTimes)
 	const gint64 retryGap = p.switchedAtUs[1] - p.switchedAtUs[0];
 	EXPECT_GE(p.switchedAtUs[0], 290000) << "retry before retry-delay";
 	EXPECT_LE(p.switchedAtUs[0], 1300000);
-	EXPECT_GE(retryGap, 290000) << "switch before retry-delay";
-	EXPECT_LE(retryGap, 1300000);
+	EXPECT_LE(retryGap, 1000000) << "the backup was held back";
 	ASSERT_EQ(p.classifications, 1u);
 	EXPECT_LE(p.classifiedAtUs[0] - p.switchedAtUs[1], 3000000) << "backup slow to start";
 	EXPECT_EQ(p.videoCodecs[0], "h264");

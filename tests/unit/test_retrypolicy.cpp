@@ -129,7 +129,7 @@ const Scenario kScenarios[] = {
 	 2,
 	 {
 		 fail(0, 1000, false, 1),
-		 fail(1, 1000, true, 2),
+		 fail(1, 0, true, 2),
 		 fail(1, 1000, false, 1),
 		 fail(0, 8000, true, 2), /* whole cycle failed: backoff(4) */
 		 fail(0, 16000, false, 1),
@@ -143,10 +143,10 @@ const Scenario kScenarios[] = {
 	 {
 		 fail(0, 1000, false, 1),
 		 fail(0, 2000, false, 2),
-		 fail(1, 1000, true, 3),
+		 fail(1, 0, true, 3),
 		 fail(1, 1000, false, 1),
 		 fail(1, 2000, false, 2),
-		 fail(2, 1000, true, 3),
+		 fail(2, 0, true, 3),
 		 fail(2, 1000, false, 1),
 		 fail(2, 2000, false, 2),
 		 fail(0, 30000, true, 3), /* whole cycle: backoff(9) = 256000, capped */
@@ -156,20 +156,20 @@ const Scenario kScenarios[] = {
 	 {100, 1000000, 1},
 	 3,
 	 {
-		 fail(1, 100, true, 1),
-		 fail(2, 100, true, 1),
+		 fail(1, 0, true, 1),
+		 fail(2, 0, true, 1),
 		 fail(0, 400, true, 1), /* back on the primary after a whole cycle: backoff(3) */
 		 fail(1, 800, true, 1),
 		 fail(2, 1600, true, 1),
 		 fail(0, 3200, true, 1),
 		 kSuccess,
-		 fail(1, 100, true, 1),
+		 fail(1, 0, true, 1),
 	 }},
 	{"SwitchAfter1TwoUris",
 	 kSwitchAfter1,
 	 2,
 	 {
-		 fail(1, 1000, true, 1),
+		 fail(1, 0, true, 1),
 		 fail(0, 2000, true, 1),
 		 fail(1, 4000, true, 1),
 		 fail(0, 8000, true, 1),
@@ -190,20 +190,20 @@ const Scenario kScenarios[] = {
 	 2,
 	 {
 		 fail(0, 1000, false, 1), fail(0, 2000, false, 2), kSuccess,
-		 fail(0, 1000, false, 1), fail(0, 2000, false, 2), fail(1, 1000, true, 3),
+		 fail(0, 1000, false, 1), fail(0, 2000, false, 2), fail(1, 0, true, 3),
 		 fail(1, 1000, false, 1), kSuccess, /* stays on the backup */
 		 fail(1, 1000, false, 1), fail(1, 2000, false, 2),
-		 fail(0, 1000, true, 3), /* no whole cycle since the success: fresh start */
+		 fail(0, 0, true, 3), /* no whole cycle since the success: fresh start */
 	 }},
 	{"SuccessEndsTheWholeCycleBackoff",
 	 kSwitchAfter1,
 	 2,
 	 {
-		 fail(1, 1000, true, 1),
+		 fail(1, 0, true, 1),
 		 fail(0, 2000, true, 1),
 		 fail(1, 4000, true, 1),
 		 kSuccess,
-		 fail(0, 1000, true, 1),
+		 fail(0, 0, true, 1),
 		 fail(1, 2000, true, 1),
 	 }},
 	{"ResetReturnsToThePrimary",
@@ -211,11 +211,11 @@ const Scenario kScenarios[] = {
 	 3,
 	 {
 		 fail(0, 1000, false, 1),
-		 fail(1, 1000, true, 2),
+		 fail(1, 0, true, 2),
 		 fail(1, 1000, false, 1),
 		 kReset,
 		 fail(0, 1000, false, 1),
-		 fail(1, 1000, true, 2),
+		 fail(1, 0, true, 2),
 	 }},
 	{"DelayNeverBelowCapOnceReached",
 	 {1000, 5000, 0},
@@ -226,6 +226,15 @@ const Scenario kScenarios[] = {
 		 fail(0, 4000, false, 3),
 		 fail(0, 5000, false, 4),
 		 fail(0, 5000, false, 5),
+	 }},
+	{"FailoverDelayBeforeABackup",
+	 {1000, 30000, 1, 250},
+	 2,
+	 {
+		 fail(1, 250, true, 1),
+		 fail(0, 2000, true, 1), /* whole cycle failed: backoff(2) */
+		 kSuccess,
+		 fail(1, 250, true, 1),
 	 }},
 	{"ZeroInitialDelay",
 	 {0, 30000, 2},
