@@ -14,19 +14,24 @@
  * codec headers on every keyframe, on sometimes-pads video_%u and audio_%u.
  *
  * ```
- *  http(s)://, file://                      ┌─► video_0
- *    urisourcebin ─► parsebin ─(per stream)─┼─► audio_0
- *    (hlsdemux2 / dashdemux2 inside)        └─► ...
+ *  http(s)://, file://                                 ┌─► video_0
+ *    urisourcebin ─► parsebin ─(per stream)─► parser ─┼─► audio_0
+ *    (hlsdemux2 / dashdemux2 inside)                   └─► ...
  *  mode=raw, an MPEG-TS source
- *    urisourcebin ─► typefind ─► tee ─► queue ─► parsebin ─► video_0, audio_0, ...
+ *    urisourcebin ─► typefind ─► tee ─► queue ─► parsebin ─► parser ─► video_0, audio_0, ...
  *                                   └─► queue ─► tsparse ─► raw (whole 188-byte packets)
  *  test://PATTERN?codec=...
  *    videotestsrc ─ timeoverlay ─ encoder ─ parser ─► video_0
  *    audiotestsrc ─ encoder ─ parser ───────────────► audio_0
  *  file:///path/clip.mkv?loop=1 (read once into memory: filesrc ─ parsebin ─ appsinks)
  *    appsrc ─ capsfilter ─ [h264parse|h265parse] ─ clocksync ─► video_0
- *    appsrc ─ capsfilter ───────────────────────── clocksync ─► audio_0
+ *    appsrc ─ capsfilter ─ [aacparse] ──────────── clocksync ─► audio_0
  * ```
+ *
+ * Each H.264, H.265 and AAC stream leaves through a parser of smartsrc's own (parser above:
+ * h264parse, h265parse, aacparse), so it links to whatever framing downstream takes (ADTS or
+ * raw AAC, byte-stream or avc) whatever the source's container: an HLS source over MPEG-TS
+ * gives ADTS AAC, which cmafsink takes raw.
  *
  * A file:// URI with loop=1 (or loop=true) is a live channel made of a short clip: the file
  * (at most 64 MiB) is read into memory once and played over and over, paced by the pipeline

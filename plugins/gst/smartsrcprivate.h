@@ -2,8 +2,9 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * smartsrc's insides, shared by its three files: the element (gstsmartsrc.cpp), reading and
- * classifying a source (smartsrcsource.cpp), and surviving its failures (smartsrcretry.cpp).
+ * smartsrc's insides, shared by its four files: the element (gstsmartsrc.cpp), reading and
+ * classifying a source (smartsrcsource.cpp), its stream pads (smartsrcpads.cpp), and surviving
+ * a source's failures (smartsrcretry.cpp).
  */
 
 #pragma once
@@ -152,7 +153,13 @@ void remove_children(GstSmartSrc *self);
 void reset_source_state(State *state);
 void update_source_done(State *state);
 void check_exposed(GstSmartSrc *self);
+/* Classification and the end of a live source, seen on every pad. */
+GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpointer data);
 void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self);
+
+/* smartsrcpads.cpp */
+/* Exposes a stream of element (parsebin, or a test or loop source) as video_%u / audio_%u. */
+void on_pad_added(GstElement *element, GstPad *pad, GstSmartSrc *self);
 
 /* smartsrcretry.cpp */
 GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data);
