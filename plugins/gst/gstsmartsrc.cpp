@@ -33,6 +33,12 @@
  * raw AAC, byte-stream or avc) whatever the source's container: an HLS source over MPEG-TS
  * gives ADTS AAC, which cmafsink takes raw.
  *
+ * smartsrc never leaves a pipeline waiting on a stream: a video_%u or audio_%u pad that
+ * nobody linked (a link that failed, as gst-launch's "Delayed linking failed") once all pads
+ * are exposed, or whose caps downstream refuses, is an error naming the pad, what downstream
+ * accepts and what the source offers. Link a stream you do not want to queue ! fakesink;
+ * with mode=raw, parsed streams nobody links are dropped instead.
+ *
  * A file:// URI with loop=1 (or loop=true) is a live channel made of a short clip: the file
  * (at most 64 MiB) is read into memory once and played over and over, paced by the pipeline
  * clock, with no decoding or encoding. Timestamps start at the running time the source starts
@@ -177,6 +183,7 @@ static bool build(GstSmartSrc *self)
 		state->offset = 0;
 		state->live = false;
 		state->ending = false;
+		state->failed = false;
 		state->firstBufferPending = true;
 		state->reconnectRequested = false;
 	}
@@ -345,16 +352,17 @@ static void gst_smart_src_handle_message(GstBin *bin, GstMessage *msg)
 		bool retry, echo;
 		{
 			std::lock_guard<std::mutex> locker(self->state->lock);
-			retry = self->state->running
-				&& (!permanent || self->state->uris.size() > 1);
+			State *state = self->state;
+			retry = state->running && (!permanent || state->uris.size() > 1);
 			/* A failing source errs more than once (404, then typefind finding
-			 * nothing): while its reconnect is pending, the rest is its echo. And
-			 * once the application ended the stream, a source cut short is no news. */
-			echo = (self->state->running && self->state->reconnectRequested)
-				|| self->state->ending;
+			 * nothing): while its reconnect is pending, the rest is its echo. Once
+			 * the application ended the stream, a source cut short is no news; once
+			 * smartsrc failed a pad, the demuxer's flow error only repeats it. */
+			echo = (state->running && state->reconnectRequested) || state->ending
+				|| state->failed;
 		}
 		if (echo) {
-			GST_DEBUG_OBJECT(self, "already reconnecting: %s", error->message);
+			GST_DEBUG_OBJECT(self, "echo of an earlier failure: %s", error->message);
 			gst_message_unref(msg);
 			return;
 		}

@@ -2,10 +2,12 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * The parser every stream smartsrc delivers goes out through.
+ * The parser every stream smartsrc delivers goes out through, and caps told to a person.
  */
 
 #pragma once
+
+#include <string>
 
 #include <gst/gst.h>
 
@@ -22,5 +24,19 @@ const char *outputParserFor(const GstCaps *caps);
 /* A new outputParserFor(caps) element, set to repeat parameter sets on every keyframe;
  * nullptr when the codec needs none or the parser is missing. */
 GstElement *makeOutputParser(const GstCaps *caps);
+
+/*
+ * The stream of caps in every framing its output parser converts to (AAC raw or ADTS, H.264
+ * avc, avc3 or byte-stream, ...), with codec_data dropped; a copy of caps when the codec has
+ * no output parser.
+ */
+GstCaps *framingsOf(const GstCaps *caps);
+
+/*
+ * Caps as an error message shows them: media types with the fields that decide whether two
+ * elements can link (mpegversion, stream-format, alignment, rate, channels, width, height),
+ * "anything" for ANY caps, "nothing" for empty ones.
+ */
+std::string capsForPeople(const GstCaps *caps);
 
 } /* namespace sluice */

@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -92,6 +93,11 @@ struct State {
 	std::condition_variable wake; /* with lock: a reconnect request or stop */
 	bool running = false;
 	bool ending = false; /* the application sent EOS: let it through, reconnect no more */
+	/*
+	 * smartsrc posted an error of its own about a pad (unlinked, caps refused): nothing is
+	 * reopened, and the children's errors that follow are its echo. Read on every push.
+	 */
+	std::atomic<bool> failed = false;
 	bool reconnectRequested = false;
 	std::string reconnectReason;
 	bool firstBufferPending = false; /* of the current source, on any pad */

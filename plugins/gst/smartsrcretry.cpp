@@ -96,7 +96,7 @@ void request_reconnect(GstSmartSrc *self, const std::string &reason)
 {
 	std::lock_guard<std::mutex> locker(self->state->lock);
 	State *state = self->state;
-	if (!state->running || state->reconnectRequested || state->ending)
+	if (!state->running || state->reconnectRequested || state->ending || state->failed)
 		return;
 	GST_INFO_OBJECT(self, "reconnecting: %s", reason.c_str());
 	state->reconnectRequested = true;
@@ -169,7 +169,7 @@ static void worker_loop(GstSmartSrc *self)
 			state->wake.wait_for(lock, std::chrono::microseconds(stallUs / 4),
 					     requested);
 			if (state->running && !state->reconnectRequested && !state->ending
-			    && state->lastDataUs
+			    && !state->failed && state->lastDataUs
 			    && g_get_monotonic_time() - state->lastDataUs > stallUs) {
 				state->reconnectRequested = true;
 				state->reconnectReason = "no data for "
@@ -192,8 +192,9 @@ static void worker_loop(GstSmartSrc *self)
 				     [state] { return !state->running; });
 		if (!state->running)
 			return;
-		if (state->ending) {
-			/* The application ended the stream while we waited: nothing to reopen. */
+		if (state->ending || state->failed) {
+			/* The application ended the stream while we waited, or smartsrc failed
+			 * for good: nothing to reopen. */
 			state->reconnectRequested = false;
 			continue;
 		}
