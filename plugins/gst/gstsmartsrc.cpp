@@ -54,10 +54,13 @@
  * Period's start and an absolute BaseURL: GStreamer 1.22's dashdemux2 cannot otherwise follow
  * a live timeline whose window has slid. Segments still come straight from the source.
  *
- * A failing source (an error, a live source ending, no data for stall-timeout) is reopened
- * with exponential backoff; after retries-before-switch failures in a row the next of
- * backup-uris takes over. Downstream sees DISCONT buffers, running time that keeps growing,
- * and a "smartsrc-source-switched" message (uri, reason, backup).
+ * A failing live source (an error, its end, no data for stall-timeout), or one failing before
+ * it is known to be live, is reopened with exponential backoff; after retries-before-switch
+ * failures in a row the next of backup-uris takes over. Downstream sees DISCONT buffers,
+ * running time that keeps growing, and a "smartsrc-source-switched" message (uri, reason,
+ * backup). A VOD source (a file, an HLS or DASH presentation with an end) is read once: its
+ * end is EOS, and a failure once it is playing is an error, since reopening it would start
+ * it over.
  *
  * ## Example launch lines
  * |[
@@ -353,7 +356,10 @@ static void gst_smart_src_handle_message(GstBin *bin, GstMessage *msg)
 		{
 			std::lock_guard<std::mutex> locker(self->state->lock);
 			State *state = self->state;
-			retry = state->running && (!permanent || state->uris.size() > 1);
+			/* A VOD source is read once: reopened, it would start again from its
+			 * beginning. Only a live one (or one not known yet) is retried. */
+			const bool vod = state->classified && !state->live;
+			retry = state->running && (!permanent || state->uris.size() > 1) && !vod;
 			/* A failing source errs more than once (404, then typefind finding
 			 * nothing): while its reconnect is pending, the rest is its echo. Once
 			 * the application ended the stream, a source cut short is no news; once
@@ -686,7 +692,7 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 		object_class, PROP_STALL_TIMEOUT,
 		g_param_spec_uint(
 			"stall-timeout", "Stall timeout",
-			"Milliseconds without data, once data has flowed, after which the "
+			"Milliseconds without data, once data has flowed, after which a live "
 			"source counts as failed and is reopened (0 = never)",
 			0, 600000, 10000, flags));
 	g_object_class_install_property(

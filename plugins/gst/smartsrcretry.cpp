@@ -168,8 +168,11 @@ static void worker_loop(GstSmartSrc *self)
 		if (stallUs > 0) {
 			state->wake.wait_for(lock, std::chrono::microseconds(stallUs / 4),
 					     requested);
+			/* A VOD source that pauses (downstream is full, or PAUSED) has not
+			 * failed: reopening it would start it over. */
+			const bool vod = state->classified && !state->live;
 			if (state->running && !state->reconnectRequested && !state->ending
-			    && !state->failed && state->lastDataUs
+			    && !state->failed && !vod && state->lastDataUs
 			    && g_get_monotonic_time() - state->lastDataUs > stallUs) {
 				state->reconnectRequested = true;
 				state->reconnectReason = "no data for "
