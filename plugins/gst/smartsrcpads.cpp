@@ -35,43 +35,50 @@ static void fail_pad(GstSmartSrc *self, gint code, const std::string &message)
 				 __LINE__);
 }
 
-/* What the pad can carry: the stream in every framing its parser gives. */
-static std::string offered(GstPad *pad)
+/* What the pad can carry: the stream (caps, or else the pad's) in every framing its parser
+ * gives. */
+static std::string offered(GstPad *pad, GstCaps *stream = nullptr)
 {
-	g_autoptr(GstCaps) caps = gst_pad_get_current_caps(pad);
+	g_autoptr(GstCaps) caps = stream ? gst_caps_ref(stream) : gst_pad_get_current_caps(pad);
 	if (!caps)
 		caps = gst_pad_query_caps(pad, nullptr);
 	g_autoptr(GstCaps) framings = framingsOf(caps);
 	return capsForPeople(framings);
 }
 
-static void fail_refused(GstSmartSrc *self, GstPad *pad)
+static void fail_refused(GstSmartSrc *self, GstPad *pad, GstCaps *caps = nullptr)
 {
 	g_autoptr(GstCaps) accepted = gst_pad_peer_query_caps(pad, nullptr);
 	fail_pad(self, GST_CORE_ERROR_NEGOTIATION,
 		 pad_label(self, pad) + " could not link: downstream accepts "
-			 + capsForPeople(accepted) + "; the source offers " + offered(pad)
+			 + capsForPeople(accepted) + "; the source offers " + offered(pad, caps)
 			 + ". Put a decoder or converter between them, or link the pad to "
 			   "something that takes it.");
 }
 
 /*
- * Downstream must accept a stream's caps; checked here, before they go out, so that the
- * error names the pad and both sides instead of surfacing later as a queue's "not-negotiated"
- * (or, with an adaptive demuxer, as a stall and a reopen).
+ * Downstream must accept a stream's caps. The ghost pad's internal pad asks it as the caps
+ * arrive, and a refusal there is only a not-negotiated returned to the parser, and from it to
+ * a demuxer that calls it an "Internal data stream error". This probe on the internal pad
+ * asks first, so that the error names the pad and both sides, also when the refusal is behind
+ * a queue.
  */
-static GstPadProbeReturn on_stream_caps(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+static GstPadProbeReturn on_stream_caps(GstPad *internal, GstPadProbeInfo *info, gpointer data)
 {
 	auto *self = static_cast<GstSmartSrc *>(data);
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
-	if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS || !gst_pad_is_linked(pad))
+	if (GST_EVENT_TYPE(event) != GST_EVENT_CAPS)
+		return GST_PAD_PROBE_OK;
+	g_autoptr(GstProxyPad) ghost = gst_proxy_pad_get_internal(GST_PROXY_PAD(internal));
+	if (!ghost || !gst_pad_is_linked(GST_PAD(ghost)))
 		return GST_PAD_PROBE_OK;
 	GstCaps *caps;
 	gst_event_parse_caps(event, &caps);
-	if (gst_pad_peer_query_accept_caps(pad, caps))
+	if (gst_pad_peer_query_accept_caps(GST_PAD(ghost), caps))
 		return GST_PAD_PROBE_OK;
-	GST_INFO_OBJECT(self, "downstream of %s refuses %" GST_PTR_FORMAT, GST_PAD_NAME(pad), caps);
-	fail_refused(self, pad);
+	GST_INFO_OBJECT(self, "downstream of %s refuses %" GST_PTR_FORMAT, GST_PAD_NAME(ghost),
+			caps);
+	fail_refused(self, GST_PAD(ghost), caps);
 	return GST_PAD_PROBE_DROP;
 }
 
@@ -213,10 +220,10 @@ void on_pad_added(GstElement *element, GstPad *pad, GstSmartSrc *self)
 	GstPad *ghost = gst_ghost_pad_new_from_template(name.c_str(), out, templ);
 	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_ghost_event, self,
 			  nullptr);
-	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_stream_caps, self,
-			  nullptr);
 	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_BUFFER, on_ghost_buffer, self, nullptr);
 	g_autoptr(GstProxyPad) internal = gst_proxy_pad_get_internal(GST_PROXY_PAD(ghost));
+	gst_pad_add_probe(GST_PAD(internal), GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_stream_caps,
+			  self, nullptr);
 	gst_pad_set_chain_function(GST_PAD(internal), chain_stream);
 	gst_pad_set_chain_list_function(GST_PAD(internal), chain_stream_list);
 	gst_pad_set_active(ghost, TRUE);
