@@ -33,10 +33,15 @@ const OutputParser *outputParserOf(const GstCaps *caps)
 	if (!strcmp(name, "video/x-h265"))
 		return &h265;
 	int version = 0;
-	if (!strcmp(name, "audio/mpeg") && gst_structure_get_int(s, "mpegversion", &version)
-	    && (version == 2 || version == 4))
-		return &aac;
-	return nullptr;
+	if (strcmp(name, "audio/mpeg") || !gst_structure_get_int(s, "mpegversion", &version)
+	    || (version != 2 && version != 4))
+		return nullptr;
+	/* aacparse converts between ADTS and raw only: LATM/LOAS and ADIF stay as they are,
+	 * and a pad must not look as if it could give raw AAC. */
+	const char *format = gst_structure_get_string(s, "stream-format");
+	if (format && strcmp(format, "raw") && strcmp(format, "adts"))
+		return nullptr;
+	return &aac;
 }
 
 } /* namespace */

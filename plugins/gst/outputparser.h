@@ -17,7 +17,7 @@ namespace sluice {
  * The parser that completes a stream's caps (codec_data, rate, channels, profile) and turns
  * its framing into whatever downstream asks for: aacparse (ADTS <-> raw AAC), h264parse and
  * h265parse (byte-stream <-> avc/hvc1). nullptr for codecs whose framing never differs
- * between containers.
+ * between containers, and for AAC in a framing aacparse cannot convert (LATM, ADIF).
  */
 const char *outputParserFor(const GstCaps *caps);
 
