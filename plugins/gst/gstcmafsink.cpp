@@ -170,7 +170,7 @@ static guint signals[LAST_SIGNAL];
 	"video/x-vp9"
 
 #define AUDIO_CAPS                                                                                 \
-	"audio/mpeg, mpegversion = (int) 4, stream-format = (string) raw; "                        \
+	"audio/mpeg, mpegversion = (int) { 2, 4 }, stream-format = (string) raw; "                 \
 	"audio/x-opus"
 
 static GstStaticPadTemplate video_template = GST_STATIC_PAD_TEMPLATE(

@@ -14,19 +14,30 @@
  * codec headers on every keyframe, on sometimes-pads video_%u and audio_%u.
  *
  * ```
- *  http(s)://, file://                      ┌─► video_0
- *    urisourcebin ─► parsebin ─(per stream)─┼─► audio_0
- *    (hlsdemux2 / dashdemux2 inside)        └─► ...
+ *  http(s)://, file://                                 ┌─► video_0
+ *    urisourcebin ─► parsebin ─(per stream)─► parser ─┼─► audio_0
+ *    (hlsdemux2 / dashdemux2 inside)                   └─► ...
  *  mode=raw, an MPEG-TS source
- *    urisourcebin ─► typefind ─► tee ─► queue ─► parsebin ─► video_0, audio_0, ...
+ *    urisourcebin ─► typefind ─► tee ─► queue ─► parsebin ─► parser ─► video_0, audio_0, ...
  *                                   └─► queue ─► tsparse ─► raw (whole 188-byte packets)
  *  test://PATTERN?codec=...
  *    videotestsrc ─ timeoverlay ─ encoder ─ parser ─► video_0
  *    audiotestsrc ─ encoder ─ parser ───────────────► audio_0
  *  file:///path/clip.mkv?loop=1 (read once into memory: filesrc ─ parsebin ─ appsinks)
  *    appsrc ─ capsfilter ─ [h264parse|h265parse] ─ clocksync ─► video_0
- *    appsrc ─ capsfilter ───────────────────────── clocksync ─► audio_0
+ *    appsrc ─ capsfilter ─ [aacparse] ──────────── clocksync ─► audio_0
  * ```
+ *
+ * Each H.264, H.265 and AAC stream leaves through a parser of smartsrc's own (parser above:
+ * h264parse, h265parse, aacparse), so it links to whatever framing downstream takes (ADTS or
+ * raw AAC, byte-stream or avc) whatever the source's container: an HLS source over MPEG-TS
+ * gives ADTS AAC, which cmafsink takes raw.
+ *
+ * smartsrc never leaves a pipeline waiting on a stream: a video_%u or audio_%u pad that
+ * nobody linked (a link that failed, as gst-launch's "Delayed linking failed") once all pads
+ * are exposed, or whose caps downstream refuses, is an error naming the pad, what downstream
+ * accepts and what the source offers. Link a stream you do not want to queue ! fakesink;
+ * with mode=raw, parsed streams nobody links are dropped instead.
  *
  * A file:// URI with loop=1 (or loop=true) is a live channel made of a short clip: the file
  * (at most 64 MiB) is read into memory once and played over and over, paced by the pipeline
@@ -43,10 +54,13 @@
  * Period's start and an absolute BaseURL: GStreamer 1.22's dashdemux2 cannot otherwise follow
  * a live timeline whose window has slid. Segments still come straight from the source.
  *
- * A failing source (an error, a live source ending, no data for stall-timeout) is reopened
- * with exponential backoff; after retries-before-switch failures in a row the next of
- * backup-uris takes over. Downstream sees DISCONT buffers, running time that keeps growing,
- * and a "smartsrc-source-switched" message (uri, reason, backup).
+ * A failing live source (an error, its end, no data for stall-timeout), or one failing before
+ * it is known to be live, is reopened with exponential backoff; after retries-before-switch
+ * failures in a row the next of backup-uris takes over. Downstream sees DISCONT buffers,
+ * running time that keeps growing, and a "smartsrc-source-switched" message (uri, reason,
+ * backup). A VOD source (a file, an HLS or DASH presentation with an end) is read once: its
+ * end is EOS, and a failure once it is playing is an error, since reopening it would start
+ * it over.
  *
  * ## Example launch lines
  * |[
@@ -175,6 +189,7 @@ static bool build(GstSmartSrc *self)
 		state->offset = 0;
 		state->live = false;
 		state->ending = false;
+		state->failed = false;
 		state->firstBufferPending = true;
 		state->reconnectRequested = false;
 		state->rebuildOnly = false;
@@ -346,16 +361,20 @@ static void gst_smart_src_handle_message(GstBin *bin, GstMessage *msg)
 		bool retry, echo;
 		{
 			std::lock_guard<std::mutex> locker(self->state->lock);
-			retry = self->state->running
-				&& (!permanent || self->state->uris.size() > 1);
+			State *state = self->state;
+			/* A VOD source is read once: reopened, it would start again from its
+			 * beginning. Only a live one (or one not known yet) is retried. */
+			const bool vod = state->classified && !state->live;
+			retry = state->running && (!permanent || state->uris.size() > 1) && !vod;
 			/* A failing source errs more than once (404, then typefind finding
-			 * nothing): while its reconnect is pending, the rest is its echo. And
-			 * once the application ended the stream, a source cut short is no news. */
-			echo = (self->state->running && self->state->reconnectRequested)
-				|| self->state->ending;
+			 * nothing): while its reconnect is pending, the rest is its echo. Once
+			 * the application ended the stream, a source cut short is no news; once
+			 * smartsrc failed a pad, the demuxer's flow error only repeats it. */
+			echo = (state->running && state->reconnectRequested) || state->ending
+				|| state->failed;
 		}
 		if (echo) {
-			GST_DEBUG_OBJECT(self, "already reconnecting: %s", error->message);
+			GST_DEBUG_OBJECT(self, "echo of an earlier failure: %s", error->message);
 			gst_message_unref(msg);
 			return;
 		}
@@ -700,7 +719,7 @@ static void gst_smart_src_class_init(GstSmartSrcClass *klass)
 		object_class, PROP_STALL_TIMEOUT,
 		g_param_spec_uint(
 			"stall-timeout", "Stall timeout",
-			"Milliseconds without data, once data has flowed, after which the "
+			"Milliseconds without data, once data has flowed, after which a live "
 			"source counts as failed and is reopened (0 = never). It is at least three "
 			"times the longest wait between the source's buffers (an HLS or DASH "
 			"source delivers a segment at a time), and 10 s in an HLS or DASH "

@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outputparser.h"
+
 GST_DEBUG_CATEGORY_EXTERN(smartsrc_debug);
 #define GST_CAT_DEFAULT smartsrc_debug
 
@@ -429,20 +431,16 @@ GstElement *buildLoopSource(std::shared_ptr<const LoopClip> clip)
 	guint videos = 0, audios = 0;
 	for (size_t i = 0; i < clip->streams.size(); i++) {
 		const LoopClipStream &stream = clip->streams[i];
-		const char *media
-			= gst_structure_get_name(gst_caps_get_structure(stream.caps.get(), 0));
 		GstElement *src = gst_element_factory_make("appsrc", nullptr);
 		/* appsrc 1.22 answers caps queries only once data flows: the capsfilter tells
 		 * smartsrc what the pad carries as soon as it is exposed. */
 		GstElement *filter = gst_element_factory_make("capsfilter", nullptr);
 		GstElement *sync = gst_element_factory_make("clocksync", nullptr);
-		/* Parameter sets on every keyframe, as the test source has: a client can join at
-		 * any. */
-		const char *parserName = !strcmp(media, "video/x-h264") ? "h264parse"
-			: !strcmp(media, "video/x-h265")		? "h265parse"
-									: nullptr;
-		GstElement *parser
-			= parserName ? gst_element_factory_make(parserName, nullptr) : nullptr;
+		/* Parameter sets on every keyframe, as the test source has, so that a client can
+		 * join at any; and the framing downstream asks for (a TS clip's ADTS AAC goes out
+		 * raw to cmafsink). */
+		const char *parserName = outputParserFor(stream.caps.get());
+		GstElement *parser = makeOutputParser(stream.caps.get());
 		if (!src || !filter || !sync || (parserName && !parser)) {
 			for (GstElement *e : {src, filter, sync, parser}) {
 				if (e)
@@ -456,7 +454,6 @@ GstElement *buildLoopSource(std::shared_ptr<const LoopClip> clip)
 		g_object_set(filter, "caps", stream.caps.get(), nullptr);
 		gst_bin_add_many(GST_BIN(bin), src, filter, sync, nullptr);
 		if (parser) {
-			g_object_set(parser, "config-interval", -1, nullptr);
 			gst_bin_add(GST_BIN(bin), parser);
 			gst_element_link_many(src, filter, parser, sync, nullptr);
 		} else {

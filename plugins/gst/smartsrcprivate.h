@@ -2,8 +2,9 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * smartsrc's insides, shared by its three files: the element (gstsmartsrc.cpp), reading and
- * classifying a source (smartsrcsource.cpp), and surviving its failures (smartsrcretry.cpp).
+ * smartsrc's insides, shared by its four files: the element (gstsmartsrc.cpp), reading and
+ * classifying a source (smartsrcsource.cpp), its stream pads (smartsrcpads.cpp), and surviving
+ * a source's failures (smartsrcretry.cpp).
  */
 
 #pragma once
@@ -101,6 +102,11 @@ struct State {
 	std::condition_variable wake; /* with lock: a reconnect request or stop */
 	bool running = false;
 	bool ending = false; /* the application sent EOS: let it through, reconnect no more */
+	/*
+	 * smartsrc posted an error of its own about a pad (unlinked, caps refused): nothing is
+	 * reopened, and the children's errors that follow are its echo. Read on every push.
+	 */
+	std::atomic<bool> failed = false;
 	bool reconnectRequested = false;
 	std::string reconnectReason;
 	/* The reconnect only moves the current source into a child process: no failure. */
@@ -189,6 +195,8 @@ void remove_children(GstSmartSrc *self);
 void reset_source_state(State *state);
 void update_source_done(State *state);
 void check_exposed(GstSmartSrc *self);
+/* Classification and the end of a live source, seen on every pad. */
+GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpointer data);
 void on_deep_element_added(GstBin *, GstBin *, GstElement *element, GstSmartSrc *self);
 /* The sluice-ingest to run for isolate=true; empty when none can be. With State::lock. */
 std::string ingest_helper(GstSmartSrc *self);
@@ -201,6 +209,10 @@ struct ProbeSpec {
 	guint timeoutMs = 5000;
 };
 bool probe_source(const ProbeSpec &spec, const std::atomic<bool> &cancel);
+
+/* smartsrcpads.cpp */
+/* Exposes a stream of element (parsebin, or a test or loop source) as video_%u / audio_%u. */
+void on_pad_added(GstElement *element, GstPad *pad, GstSmartSrc *self);
 
 /* smartsrcretry.cpp */
 GstPadProbeReturn on_ghost_buffer(GstPad *pad, GstPadProbeInfo *info, gpointer data);

@@ -174,7 +174,7 @@ void request_reconnect(GstSmartSrc *self, const std::string &reason)
 {
 	std::lock_guard<std::mutex> locker(self->state->lock);
 	State *state = self->state;
-	if (!state->running || state->reconnectRequested || state->ending)
+	if (!state->running || state->reconnectRequested || state->ending || state->failed)
 		return;
 	GST_INFO_OBJECT(self, "reconnecting: %s", reason.c_str());
 	state->reconnectRequested = true;
@@ -319,7 +319,11 @@ static void worker_loop(GstSmartSrc *self)
 		 * that failed: once data has flowed, the stall limit without a buffer reconnects.
 		 */
 		const gint64 stallUs = stall_limit_us(state, now);
-		if (steady && stallUs && now - state->lastDataUs > stallUs) {
+		/* A VOD source that pauses (downstream is full, or PAUSED) has not failed:
+		 * reopening it would start it over. */
+		const bool vod = state->classified && !state->live;
+		if (steady && stallUs && !state->failed && !vod
+		    && now - state->lastDataUs > stallUs) {
 			state->reconnectRequested = true;
 			state->reconnectReason
 				= "no data for " + std::to_string(stallUs / 1000) + " ms";
@@ -360,8 +364,9 @@ static void worker_loop(GstSmartSrc *self)
 				     [state] { return !state->running; });
 		if (!state->running)
 			return;
-		if (state->ending) {
-			/* The application ended the stream while we waited: nothing to reopen. */
+		if (state->ending || state->failed) {
+			/* The application ended the stream while we waited, or smartsrc failed
+			 * for good: nothing to reopen. */
 			state->reconnectRequested = false;
 			continue;
 		}

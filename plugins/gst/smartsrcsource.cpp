@@ -164,7 +164,7 @@ static void maybe_classify(GstSmartSrc *self)
 	release_raw(state);
 }
 
-static GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpointer data)
+GstPadProbeReturn on_ghost_event(GstPad *pad, GstPadProbeInfo *info, gpointer data)
 {
 	auto *self = static_cast<GstSmartSrc *>(data);
 	GstEvent *event = GST_PAD_PROBE_INFO_EVENT(info);
@@ -486,50 +486,6 @@ static void on_source_setup(GstElement *, GstElement *source, GstSmartSrc *self)
 		g_object_set(source, "user-agent", s.userAgent.c_str(), nullptr);
 	if (s.extraHeaders && g_object_class_find_property(klass, "extra-headers"))
 		g_object_set(source, "extra-headers", s.extraHeaders.get(), nullptr);
-}
-
-/* Ghosts a parsed stream as video_%u / audio_%u. */
-static void on_pad_added(GstElement *element, GstPad *pad, GstSmartSrc *self)
-{
-	if (GST_PAD_DIRECTION(pad) != GST_PAD_SRC)
-		return;
-	g_autoptr(GstCaps) caps = gst_pad_get_current_caps(pad);
-	if (!caps)
-		caps = gst_pad_query_caps(pad, nullptr);
-	const char *media = gst_structure_get_name(gst_caps_get_structure(caps, 0));
-	bool video = g_str_has_prefix(media, "video/");
-	bool audio = g_str_has_prefix(media, "audio/");
-	if (!video && !audio) {
-		GST_INFO_OBJECT(self, "not delivering a %s stream", media);
-		return;
-	}
-
-	std::string name;
-	{
-		std::lock_guard<std::mutex> locker(self->state->lock);
-		auto found = self->state->progress.find(element);
-		if (found != self->state->progress.end())
-			found->second.exposed++;
-		name = video ? "video_" + std::to_string(self->state->videoPads++)
-			     : "audio_" + std::to_string(self->state->audioPads++);
-	}
-	/* After a reconnect, the n-th stream of a kind goes out where the last source's did. */
-	if (GstPad *existing = gst_element_get_static_pad(GST_ELEMENT(self), name.c_str())) {
-		gst_ghost_pad_set_target(GST_GHOST_PAD(existing), pad);
-		gst_object_unref(existing);
-		check_exposed(self);
-		return;
-	}
-
-	GstPadTemplate *templ = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(self),
-								   video ? "video_%u" : "audio_%u");
-	GstPad *ghost = gst_ghost_pad_new_from_template(name.c_str(), pad, templ);
-	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_ghost_event, self,
-			  nullptr);
-	gst_pad_add_probe(ghost, GST_PAD_PROBE_TYPE_BUFFER, on_ghost_buffer, self, nullptr);
-	gst_pad_set_active(ghost, TRUE);
-	gst_element_add_pad(GST_ELEMENT(self), ghost);
-	check_exposed(self);
 }
 
 static void on_no_more_pads(GstElement *, GstSmartSrc *self)

@@ -49,10 +49,10 @@ GstCaps *h264Caps(const char *avcC = kAvcC)
 	return caps;
 }
 
-GstCaps *aacCaps()
+GstCaps *aacCaps(int mpegversion = 4)
 {
 	GstBuffer *codecData = hexBuffer(kAsc);
-	GstCaps *caps = gst_caps_new_simple("audio/mpeg", "mpegversion", G_TYPE_INT, 4,
+	GstCaps *caps = gst_caps_new_simple("audio/mpeg", "mpegversion", G_TYPE_INT, mpegversion,
 					    "stream-format", G_TYPE_STRING, "raw", "rate",
 					    G_TYPE_INT, 44100, "channels", G_TYPE_INT, 1,
 					    "codec_data", GST_TYPE_BUFFER, codecData, nullptr);
@@ -475,6 +475,36 @@ TEST_F(CmafSinkTest, HeldAudioIsWrittenWhenVideoNeverStarts)
 	for (auto &segment : segments())
 		audioSegments += segment.track == "audio_0" ? 1 : 0;
 	EXPECT_GE(audioSegments, 2u);
+}
+
+/*
+ * MPEG-2 AAC (ADTS with ID 1, as many broadcast MPEG-TS streams carry it) is AAC LC, the same
+ * bitstream with the same AudioSpecificConfig from aacparse: carried as mp4a.40.2.
+ */
+TEST_F(CmafSinkTest, Mpeg2AacIsCarriedAsAacLc)
+{
+	g_object_set(sink_, "target-duration", 1, "window-size", 0, nullptr);
+	GstHarness *v = addPad("video_0", h264Caps());
+	GstHarness *a = addPad("audio_0", aacCaps(2));
+	const GstClockTime frame = gst_util_uint64_scale(1024, GST_SECOND, 44100);
+	for (int i = 0; i < 60; i++)
+		ASSERT_EQ(gst_harness_push(v, videoFrame(i, i % 30 == 0)), GST_FLOW_OK);
+	for (int i = 0; i * frame < 2 * GST_SECOND; i++) {
+		GstBuffer *b = gst_buffer_new_allocate(nullptr, 200, nullptr);
+		GST_BUFFER_PTS(b) = i * frame;
+		GST_BUFFER_DURATION(b) = frame;
+		ASSERT_EQ(gst_harness_push(a, b), GST_FLOW_OK);
+	}
+	ASSERT_TRUE(gst_harness_push_event(v, gst_event_new_eos()));
+	ASSERT_TRUE(gst_harness_push_event(a, gst_event_new_eos()));
+	size_t audioSegments = 0;
+	for (auto &segment : segments())
+		audioSegments += segment.track == "audio_0" ? 1 : 0;
+	EXPECT_GE(audioSegments, 2u);
+	const std::string error = errorText();
+	EXPECT_TRUE(error.empty()) << error;
+	std::string master = resource("master.m3u8");
+	EXPECT_NE(master.find("mp4a.40.2"), std::string::npos) << master;
 }
 
 TEST_F(CmafSinkTest, RefusesCapsItCannotCarry)

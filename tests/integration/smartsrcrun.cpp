@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "playercheck.h"
 #include "producer.h"
 
 namespace sluice::test {
@@ -195,6 +196,51 @@ SwitchRun playThroughSwitches(GstElement *pipeline, unsigned switches, unsigned 
 	gst_element_set_state(pipeline, GST_STATE_NULL);
 	gst_object_unref(bus);
 	return run;
+}
+
+bool ffmpegHls(const std::string &dir, const std::string &name, const char *encoder, double seconds,
+	       std::string &error)
+{
+	std::vector<std::string> argv = {"ffmpeg",
+					 "-loglevel",
+					 "error",
+					 "-y",
+					 "-f",
+					 "lavfi",
+					 "-i",
+					 "testsrc=size=320x240:rate=30",
+					 "-f",
+					 "lavfi",
+					 "-i",
+					 "sine=frequency=440:sample_rate=48000",
+					 "-t",
+					 std::to_string(seconds),
+					 "-c:v",
+					 encoder,
+					 "-g",
+					 "30",
+					 "-keyint_min",
+					 "30",
+					 "-sc_threshold",
+					 "0",
+					 "-ac",
+					 "1",
+					 "-c:a",
+					 "aac",
+					 "-f",
+					 "hls",
+					 "-hls_time",
+					 "1",
+					 "-hls_playlist_type",
+					 "vod",
+					 "-hls_segment_filename",
+					 dir + "/" + name + "_%d.ts",
+					 dir + "/" + name + ".m3u8"};
+	if (std::string(encoder) == "libx265")
+		argv.insert(argv.end() - 1, {"-x265-params", "log-level=error"});
+	ProcessResult r = runProcess(argv, 120);
+	error = r.describe();
+	return r.succeeded();
 }
 
 bool produce(const std::string &description, std::string &error)

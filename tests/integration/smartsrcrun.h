@@ -77,6 +77,14 @@ struct SwitchRun {
  */
 SwitchRun playThroughSwitches(GstElement *pipeline, unsigned switches, unsigned timeoutSeconds);
 
+/*
+ * VOD HLS with MPEG-TS segments of 1 s and mono AAC, as ffmpeg (and most IPTV origins) write
+ * it: dir/name.m3u8 and dir/name_N.ts, from a test pattern (encoder: libx264, libx265) and a
+ * tone. false with ffmpeg's complaint otherwise.
+ */
+bool ffmpegHls(const std::string &dir, const std::string &name, const char *encoder, double seconds,
+	       std::string &error);
+
 /* Runs a producer pipeline to EOS; false with its error otherwise. */
 bool produce(const std::string &description, std::string &error);
 
