@@ -172,6 +172,14 @@ int Sluiced::stop()
 	return wait();
 }
 
+void Sluiced::kill()
+{
+	if (!process_)
+		return;
+	g_subprocess_force_exit(process_);
+	wait();
+}
+
 std::string Sluiced::output()
 {
 	std::lock_guard<std::mutex> guard(lock_);
