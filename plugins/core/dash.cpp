@@ -262,7 +262,7 @@ void appendAdaptationSet(std::string &out, const SegmentWindow &window, const Gr
 } /* namespace */
 
 std::string renderMpd(const SegmentWindow &window, int64_t nowMs, MpdTimeline timeline,
-		      MpdAddressing addressing)
+		      MpdAddressing addressing, double presentationDelay)
 {
 	/*
 	 * A live stream that ended becomes static (DASH-IF IOP 4.6: dynamic to static at the end
@@ -311,12 +311,13 @@ std::string renderMpd(const SegmentWindow &window, int64_t nowMs, MpdTimeline ti
 		attr(out, "publishTime", formatUtcTime(nowMs));
 		attr(out, "minimumUpdatePeriod", duration(target));
 		/*
-		 * What the window holds, but never less than three target durations: a client
+		 * What the window holds, but never less than the presentation delay: a client
 		 * starting suggestedPresentationDelay behind the live edge must land inside it.
 		 */
+		const double delay = presentationDelay > 0 ? presentationDelay : 3 * target;
 		attr(out, "timeShiftBufferDepth",
-		     duration(std::max(window.presentationEnd() - earliest, 3 * target)));
-		attr(out, "suggestedPresentationDelay", duration(3 * target));
+		     duration(std::max(window.presentationEnd() - earliest, delay)));
+		attr(out, "suggestedPresentationDelay", duration(delay));
 	} else {
 		attr(out, "type", "static");
 		attr(out, "mediaPresentationDuration", duration(window.presentationEnd() - origin));

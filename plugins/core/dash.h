@@ -48,9 +48,14 @@ enum class MpdAddressing {
 	Time,
 };
 
+/*
+ * presentationDelay: seconds a live client is asked to stay behind the live edge
+ * (suggestedPresentationDelay; timeShiftBufferDepth is never less); 0 = three target durations.
+ */
 std::string renderMpd(const SegmentWindow &window, int64_t nowMs,
 		      MpdTimeline timeline = MpdTimeline::Window,
-		      MpdAddressing addressing = MpdAddressing::Number);
+		      MpdAddressing addressing = MpdAddressing::Number,
+		      double presentationDelay = 0);
 
 /*
  * The MPD with the value of its urn:mpeg:dash:utc:direct:2014 UTCTiming set to nowMs (Unix

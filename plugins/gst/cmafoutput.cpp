@@ -18,6 +18,20 @@
 
 namespace sluice {
 
+namespace {
+
+/*
+ * GStreamer's adaptivedemux2 (1.22) leaves buffering, and so lets a player start, only once
+ * each track of a DASH stream holds max-buffering-time of media (30 s by default): for DASH
+ * it has no smaller recommended threshold, as it has for HLS (1.5 segments). Started the
+ * usual three target durations behind the live edge, it then waits ~24 s for the rest to be
+ * made in real time, and plays 30 s behind the edge anyway. Started this much further back,
+ * it finds the 30 s already made and plays at once, as far behind the edge as it would have.
+ */
+constexpr double kDashdemux2BufferingS = 30.0;
+
+} /* namespace */
+
 bool CmafOutput::start(const OutputConfig &config, std::string &error)
 {
 	if (!config.location.empty()
@@ -30,6 +44,13 @@ bool CmafOutput::start(const OutputConfig &config, std::string &error)
 	std::lock_guard<std::mutex> locker(lock_);
 	config_ = config;
 	window_ = std::make_unique<SegmentWindow>(config.window);
+	deepWindow_.reset();
+	if (aliasesInMemory()) {
+		WindowConfig deep = config.window;
+		if (deep.windowSize)
+			deep.windowSize = std::max(deep.windowSize, deepWindowSize());
+		deepWindow_ = std::make_unique<SegmentWindow>(deep);
+	}
 	tracks_.clear();
 	store_.clear();
 	return true;
@@ -42,8 +63,12 @@ size_t CmafOutput::setTrack(size_t index, const TrackDescription &description,
 	if (index == SIZE_MAX) {
 		index = window_->addTrack(description);
 		tracks_.resize(index + 1);
+		if (deepWindow_)
+			deepWindow_->addTrack(description);
 	} else {
 		window_->updateTrack(index, description);
+		if (deepWindow_)
+			deepWindow_->updateTrack(index, description);
 	}
 	tracks_[index].init = std::move(init);
 	tracks_[index].initPeriod = UINT32_MAX;
@@ -55,11 +80,15 @@ void CmafOutput::startDiscontinuity(size_t track)
 	std::lock_guard<std::mutex> locker(lock_);
 	if (track == SIZE_MAX || track >= tracks_.size()) {
 		window_->startDiscontinuity();
+		if (deepWindow_)
+			deepWindow_->startDiscontinuity();
 		for (Track &t : tracks_)
 			t.initPeriod = UINT32_MAX;
 		return;
 	}
 	window_->startDiscontinuity(track);
+	if (deepWindow_)
+		deepWindow_->startDiscontinuity(track);
 	tracks_[track].initPeriod = UINT32_MAX;
 }
 
@@ -90,8 +119,9 @@ bool CmafOutput::publishManifests(size_t changed, std::string &error)
 	/* For a server to hand to GStreamer's dashdemux2 and FFmpeg; not written to disk. */
 	if (aliasesInMemory()) {
 		store_.put(kMpdFromPeriodStartName,
-			   bufferListFromBytes(
-				   renderMpd(window, nowMs, MpdTimeline::FromPeriodStart)));
+			   bufferListFromBytes(renderMpd(*deepWindow_, nowMs,
+							 MpdTimeline::FromPeriodStart,
+							 MpdAddressing::Number, deepDelay())));
 		store_.put(kMpdByTimeName,
 			   bufferListFromBytes(renderMpd(window, nowMs, MpdTimeline::Window,
 							 MpdAddressing::Time)));
@@ -112,23 +142,45 @@ size_t CmafOutput::keepOnDisk() const
 	return config_.maxFiles ? std::max<size_t>(config_.maxFiles, window + 1) : 2 * window;
 }
 
-/*
- * Memory keeps two live windows, for the same reason. VOD keeps everything in memory, unless
- * it goes to disk: then the files are the output, and holding every segment a second time only
- * churns the heap (measured: 40% more system time repackaging 600 MB).
- */
 /* Live in memory: served to clients that need other names (see kMpdByTimeName). */
 bool CmafOutput::aliasesInMemory() const
 {
 	return config_.location.empty() && config_.window.mode == WindowMode::Live;
 }
 
+/*
+ * Memory keeps two live windows, for the same reason, and every segment the deep MPD lists
+ * plus the one it dropped last. VOD keeps everything in memory, unless it goes to disk: then
+ * the files are the output, and holding every segment a second time only churns the heap
+ * (measured: 40% more system time repackaging 600 MB).
+ */
 size_t CmafOutput::keepInMemory() const
 {
 	const size_t window = config_.window.windowSize;
 	if (config_.window.mode == WindowMode::Vod)
 		return config_.location.empty() ? SIZE_MAX : 0;
-	return window ? 2 * window : SIZE_MAX;
+	if (!window)
+		return SIZE_MAX;
+	return aliasesInMemory() ? std::max<size_t>(2 * window, deepWindowSize() + 1) : 2 * window;
+}
+
+/* Seconds the deep MPD asks dashdemux2 to stay behind the live edge: see kDashdemux2BufferingS. */
+double CmafOutput::deepDelay() const
+{
+	const uint32_t target
+		= std::max<uint32_t>(1, (config_.window.targetDurationMs + 999) / 1000);
+	return 3.0 * target + kDashdemux2BufferingS;
+}
+
+/*
+ * Segments the deep MPD lists: its delay and two more, so that the segment a client starts in
+ * is listed even when the newest one has just been made.
+ */
+uint32_t CmafOutput::deepWindowSize() const
+{
+	const uint32_t target
+		= std::max<uint32_t>(1, (config_.window.targetDurationMs + 999) / 1000);
+	return static_cast<uint32_t>(std::ceil(deepDelay() / target)) + 2;
 }
 
 bool CmafOutput::addSegment(size_t index, const SegmentRecord &record, GRef<GstBufferList> data,
@@ -141,6 +193,8 @@ bool CmafOutput::addSegment(size_t index, const SegmentRecord &record, GRef<GstB
 
 	/* Retention counts segments itself: the window only forgets what it evicts. */
 	window.append(index, record);
+	if (deepWindow_)
+		deepWindow_->append(index, record);
 	const SegmentRecord &added = window.segments(index).back();
 	out.number = added.number;
 	out.period = added.period;
@@ -196,6 +250,8 @@ bool CmafOutput::finish(std::string &error)
 {
 	std::lock_guard<std::mutex> locker(lock_);
 	window_->end();
+	if (deepWindow_)
+		deepWindow_->end();
 	return publishManifests(SIZE_MAX, error);
 }
 

@@ -92,10 +92,19 @@ private:
 	size_t keepOnDisk() const;
 	size_t keepInMemory() const;
 	bool aliasesInMemory() const;
+	double deepDelay() const;
+	uint32_t deepWindowSize() const;
 
 	std::mutex lock_; /* guards everything below except store_ */
 	OutputConfig config_;
 	std::unique_ptr<SegmentWindow> window_;
+	/*
+	 * Live in memory: the same segments over a longer window, for the MPD GStreamer's
+	 * dashdemux2 gets (kMpdFromPeriodStartName), which starts it far enough behind the live
+	 * edge to find the media it waits for before it plays. Fed exactly as window_ is, so
+	 * numbers and periods agree.
+	 */
+	std::unique_ptr<SegmentWindow> deepWindow_;
 	std::vector<Track> tracks_;
 
 	ResourceStore store_;

@@ -1026,7 +1026,8 @@ static void gst_cmaf_sink_class_init(GstCmafSinkClass *klass)
 	 *        "video_0-12.m4s". A live sink in memory also holds
 	 *        "manifest-from-period-start.mpd": the MPD whose SegmentTimelines begin with
 	 *        their Period (evicted segments summarised), which GStreamer 1.22's dashdemux2
-	 *        needs to find the live edge.
+	 *        needs to find the live edge, and which asks it to start 30 s further behind
+	 *        the edge (it plays only once it holds 30 s), listing and keeping that much.
 	 *
 	 * Returns: (transfer full) (nullable): the resource's bytes as a buffer list (to be
 	 * concatenated; sample data is shared with the pipeline, not copied), or %NULL when no

@@ -347,6 +347,36 @@ TEST_F(CmafSinkTest, LiveWindowSlidesAndRetentionRemovesOldFiles)
 	EXPECT_NE(mpd.find("startNumber=\"7\""), std::string::npos) << mpd;
 }
 
+/*
+ * Live in memory, the MPD for GStreamer's dashdemux2 starts it 30 s further behind the live
+ * edge (it plays only once it holds 30 s), so it lists that much more than the window, and
+ * memory keeps those segments.
+ */
+TEST_F(CmafSinkTest, LiveInMemoryKeepsTheDeepMpdsSegments)
+{
+	g_object_set(sink_, "target-duration", 1, "window-size", 3, nullptr);
+	GstHarness *h = addPad("video_0", h264Caps());
+	for (int i = 0; i < 1200; i++) /* 40 segments */
+		ASSERT_EQ(gst_harness_push(h, videoFrame(i, i % 30 == 0)), GST_FLOW_OK);
+	ASSERT_EQ(segments().size(), 39u); /* the 40th is still open */
+
+	const std::string mpd = resource("manifest.mpd");
+	EXPECT_NE(mpd.find(" suggestedPresentationDelay=\"PT3S\""), std::string::npos) << mpd;
+	EXPECT_NE(mpd.find("startNumber=\"37\""), std::string::npos) << mpd;
+
+	/* 3 target durations + 30 s behind the edge; 35 segments listed (evicted ones summed). */
+	const std::string deep = resource("manifest-from-period-start.mpd");
+	EXPECT_NE(deep.find(" suggestedPresentationDelay=\"PT33S\""), std::string::npos) << deep;
+	EXPECT_NE(deep.find(" timeShiftBufferDepth=\"PT35S\""), std::string::npos) << deep;
+	EXPECT_NE(deep.find("startNumber=\"1\""), std::string::npos) << deep;
+
+	/* The deep MPD's 35 segments and the one before them are held. */
+	for (int n = 1; n <= 39; n++) {
+		const std::string name = "video_0-" + std::to_string(n) + ".m4s";
+		EXPECT_EQ(!resource(name.c_str()).empty(), n >= 4) << name;
+	}
+}
+
 TEST_F(CmafSinkTest, CodecChangeStartsANewPeriod)
 {
 	g_object_set(sink_, "target-duration", 1, "window-size", 0, nullptr);

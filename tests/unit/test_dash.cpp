@@ -169,6 +169,38 @@ TEST(Dash, TimelineFromPeriodStartPerPeriod)
 		  renderMpd(ended, now(ended)));
 }
 
+/*
+ * A client asked to start further back than three target durations (GStreamer's dashdemux2,
+ * which plays only once it holds 30 s) gets that delay, and a time-shift buffer that holds it.
+ */
+TEST(Dash, PresentationDelayIsSuggestedAndFitsTheTimeShiftBuffer)
+{
+	SegmentWindow w({WindowMode::Live, 2000, 20});
+	w.addTrack(h264());
+	appendSegments(w, kStart, std::vector<double>(20, 2.0));
+	const std::string standard = renderMpd(w, now(w));
+	EXPECT_TRUE(contains(standard, " suggestedPresentationDelay=\"PT6S\"")) << standard;
+	EXPECT_TRUE(contains(standard, " timeShiftBufferDepth=\"PT40S\"")) << standard;
+
+	const std::string deep
+		= renderMpd(w, now(w), MpdTimeline::FromPeriodStart, MpdAddressing::Number, 36);
+	expectShortStartTag(deep);
+	EXPECT_TRUE(contains(deep, " suggestedPresentationDelay=\"PT36S\"")) << deep;
+	EXPECT_TRUE(contains(deep, " timeShiftBufferDepth=\"PT40S\"")) << deep;
+	/* Only the delay differs. */
+	std::string expected = standard;
+	expected.replace(expected.find("PT6S"), 4, "PT36S");
+	EXPECT_EQ(deep, expected);
+
+	/* A window shorter than the delay: the time-shift buffer still reaches that far. */
+	SegmentWindow young({WindowMode::Live, 2000, 20});
+	young.addTrack(h264());
+	appendSegments(young, kStart, {2.0, 2.0});
+	const std::string early
+		= renderMpd(young, now(young), MpdTimeline::Window, MpdAddressing::Number, 36);
+	EXPECT_TRUE(contains(early, " timeShiftBufferDepth=\"PT36S\"")) << early;
+}
+
 TEST(Dash, StartTagStaysShortWithLargeValues)
 {
 	/* Years of uptime, a far-future clock and an unbounded window: the longest attributes. */

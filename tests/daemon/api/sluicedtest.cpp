@@ -200,6 +200,14 @@ std::vector<int> Sluiced::ingestChildren() const
 	return pids;
 }
 
+void Sluiced::kill()
+{
+	if (!process_)
+		return;
+	g_subprocess_force_exit(process_);
+	wait();
+}
+
 std::string Sluiced::output()
 {
 	std::lock_guard<std::mutex> guard(lock_);

@@ -55,6 +55,8 @@ public:
 		   const std::vector<std::pair<std::string, std::string>> &env = {});
 	/* SIGTERM and wait; returns the exit status. */
 	int stop();
+	/* SIGKILL (a crash, a power cut of the process) and wait for it to be gone. */
+	void kill();
 	/* Waits for exit without signalling; returns the exit status (-1 after 20 s). */
 	int wait();
 
