@@ -25,6 +25,14 @@ uint32_t latestVersion()
 	return builtinMigrations().back().version;
 }
 
+/* "NNN_title.sql" for the version skip after the latest one. */
+std::string nextMigration(const char *title, uint32_t skip = 1)
+{
+	char name[64];
+	g_snprintf(name, sizeof(name), "%03u_%s.sql", latestVersion() + skip, title);
+	return name;
+}
+
 std::vector<Migration> withExtra(const std::string &name, const std::string &sql)
 {
 	std::vector<Migration> migrations = builtinMigrations();
@@ -269,14 +277,14 @@ TEST(StoreOpen, FailingMigrationRollsBackAndIsNamed)
 
 	/* Its first statements succeed: they must be undone with the rest. */
 	auto broken = Store::open(path,
-				  withExtra("003_broken.sql",
+				  withExtra(nextMigration("broken"),
 					    "CREATE TABLE extra (id INTEGER);\n"
 					    "ALTER TABLE channels ADD COLUMN rating TEXT;\n"
 					    "DELETE FROM proxies;\n"
 					    "INSERT INTO nowhere VALUES (1);\n"));
 	ASSERT_FALSE(broken.ok());
 	EXPECT_EQ(broken.error().code, StoreErrorCode::Schema);
-	EXPECT_NE(broken.error().message.find("003_broken.sql"), std::string::npos)
+	EXPECT_NE(broken.error().message.find(nextMigration("broken")), std::string::npos)
 		<< broken.error().message;
 	EXPECT_NE(broken.error().message.find("no such table: nowhere"), std::string::npos)
 		<< broken.error().message;
@@ -326,12 +334,12 @@ TEST(StoreOpen, MigrationLeavingDanglingReferencesIsRolledBack)
 	}
 	/* Foreign keys are off while a migration runs; the check before COMMIT catches this. */
 	auto broken = Store::open(path,
-				  withExtra("003_dangling.sql",
+				  withExtra(nextMigration("dangling"),
 					    "INSERT INTO channels (source_id, stream_url) "
 					    "VALUES (999, 'http://e/x.ts');"));
 	ASSERT_FALSE(broken.ok());
 	EXPECT_EQ(broken.error().code, StoreErrorCode::Schema);
-	EXPECT_NE(broken.error().message.find("003_dangling.sql"), std::string::npos);
+	EXPECT_NE(broken.error().message.find(nextMigration("dangling")), std::string::npos);
 	EXPECT_NE(broken.error().message.find("channels"), std::string::npos)
 		<< broken.error().message;
 	RawDb raw = openRaw(path);
@@ -354,10 +362,10 @@ TEST(StoreOpen, MigrationMayNotControlTransactionsOrVersion)
 		{"PRAGMA foreign_keys = ON;", "foreign_keys"},
 	};
 	for (const auto &[sql, word] : refused) {
-		auto result = Store::open(path, withExtra("003_sneaky.sql", sql));
+		auto result = Store::open(path, withExtra(nextMigration("sneaky"), sql));
 		ASSERT_FALSE(result.ok()) << sql;
 		EXPECT_EQ(result.error().code, StoreErrorCode::Schema);
-		EXPECT_NE(result.error().message.find("003_sneaky.sql"), std::string::npos);
+		EXPECT_NE(result.error().message.find(nextMigration("sneaky")), std::string::npos);
 		EXPECT_NE(result.error().message.find(word), std::string::npos)
 			<< result.error().message;
 		RawDb raw = openRaw(path);
@@ -378,7 +386,8 @@ TEST(StoreOpen, LaterMigrationApplies)
 		auto store = openStore(path);
 		ASSERT_TRUE(store);
 	}
-	auto store = Store::open(path, withExtra("003_notes.sql", "CREATE TABLE notes (x TEXT);"));
+	auto store = Store::open(path,
+				 withExtra(nextMigration("notes"), "CREATE TABLE notes (x TEXT);"));
 	ASSERT_STORE_OK(store);
 	EXPECT_EQ((*store)->schemaVersion(), latestVersion() + 1);
 }
@@ -388,7 +397,7 @@ TEST(StoreOpen, BadMigrationListIsRefusedBeforeTouchingTheFile)
 	TempDir dir;
 	const std::string path = dir.file("sluice.db");
 	std::vector<Migration> gap = builtinMigrations();
-	gap.push_back(makeMigration("004_skipped.sql", "SELECT 1;"));
+	gap.push_back(makeMigration(nextMigration("skipped", 2), "SELECT 1;"));
 	std::vector<Migration> misnamed = builtinMigrations();
 	misnamed.push_back(makeMigration("3-notes.sql", "SELECT 1;"));
 
@@ -437,7 +446,7 @@ TEST(StoreOpen, NewerVersionOfOurOwnSchemaIsRefused)
 	}
 	{
 		auto later = Store::open(
-			path, withExtra("003_notes.sql", "CREATE TABLE notes (x TEXT);"));
+			path, withExtra(nextMigration("notes"), "CREATE TABLE notes (x TEXT);"));
 		ASSERT_STORE_OK(later);
 	}
 	const std::string before = readBytes(path);
