@@ -125,7 +125,7 @@ int main(int argc, char **argv)
 			g_print("%s %s\n", route.method.c_str(), route.pattern.c_str());
 		return 0;
 	}
-	const Config &config = loaded->config;
+	Config config = loaded->config;
 	installLogWriter(config.logLevel);
 	if (!initEngine(error)) {
 		g_printerr("sluiced: %s\n", error.c_str());
@@ -156,6 +156,14 @@ int main(int argc, char **argv)
 			   config.stateDir.c_str(), g_strerror(errno));
 		return 1;
 	}
+	/* The demo's clips are local files too: their folder is a media directory. */
+	const std::string demoMedia
+		= flags.demoMedia.empty() ? config.stateDir + "/demo" : flags.demoMedia;
+	for (const std::string &dir : {config.stateDir + "/demo", demoMedia}) {
+		g_autofree char *absolute = g_canonicalize_filename(dir.c_str(), nullptr);
+		config.mediaDirs.push_back(absolute);
+	}
+
 	const std::string databasePath = config.stateDir + "/sluice.db";
 	auto store = Store::open(databasePath);
 	if (!store) {
@@ -167,9 +175,7 @@ int main(int argc, char **argv)
 	g_info("database %s at schema version %u", databasePath.c_str(), (*store)->schemaVersion());
 
 	if (flags.demo) {
-		const std::string media
-			= flags.demoMedia.empty() ? config.stateDir + "/demo" : flags.demoMedia;
-		auto seeded = seedDemo(**store, demoList(media));
+		auto seeded = seedDemo(**store, demoList(demoMedia), UrlPolicy(config.mediaDirs));
 		if (!seeded)
 			g_warning("demo channels not added: %s", seeded.error().message.c_str());
 		else if (*seeded)

@@ -168,7 +168,26 @@ ChannelSource sourceOf(ServerContext &context, const Channel &channel)
 	}
 	ChannelSource source = channelSource(channel, userAgent);
 	source.maxStreams = maxStreams;
+	/* Stored before media_dirs said otherwise: a backup sluiced may not open is no backup. */
+	std::erase_if(source.backupUris, [&context](const std::string &uri) {
+		return context.urlPolicy.check(uri, UrlUse::Stream).has_value();
+	});
 	return source;
+}
+
+/* 403 for a channel whose stream URL sluiced may not open (stored before the rule). */
+std::optional<Response> forbiddenSource(const ServerContext &context, const Channel &channel)
+{
+	auto problem = context.urlPolicy.check(channel.streamUrl, UrlUse::Stream);
+	if (!problem)
+		return std::nullopt;
+	Response response = errorResponse(
+		{403,
+		 "url_not_allowed",
+		 "channel " + std::to_string(channel.id) + " cannot be played: " + *problem,
+		 {}});
+	streamHeaders(response, "", "");
+	return response;
 }
 
 /* Seconds a client waits before asking again for a channel whose source is at its limit. */
@@ -930,6 +949,8 @@ void live(ServerContext &context, const ExchangePtr &ex, RequestKind kind)
 		return ex->respond(*target.error);
 	if (target.proxy.mode == ProxyMode::Direct)
 		return ex->respond(redirectToSource(target.channel));
+	if (auto forbidden = forbiddenSource(context, target.channel))
+		return ex->respond(*forbidden);
 	serveSmart(context, ex, target.proxy, target.channel, kind);
 }
 
@@ -944,6 +965,8 @@ void liveResource(ServerContext &context, const ExchangePtr &ex)
 			 "not_found",
 			 "proxy " + target.proxy.name + " is in direct mode: it serves no segments",
 			 {}}));
+	if (auto forbidden = forbiddenSource(context, target.channel))
+		return ex->respond(*forbidden);
 	serveResource(context, ex, target.channel, ex->param("resource"));
 }
 
