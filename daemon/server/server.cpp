@@ -19,7 +19,8 @@ namespace {
 RouterOptions routerOptions(const Config &config)
 {
 	RouterOptions options;
-	options.apiToken = config.apiToken;
+	options.adminToken = config.apiToken;
+	options.trusted = config.trustedAddresses;
 	options.maxBodyBytes = config.maxBodyBytes;
 	options.maxUploadBytes = config.maxUploadBytes;
 	return options;
