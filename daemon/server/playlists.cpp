@@ -2,9 +2,17 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * What players fetch, without a token: /proxy/{proxy}.m3u (the channel list with absolute
- * stream URLs) and /live/{proxy}/{channel}[.m3u8|.mpd|.ts|/{resource}]. Direct mode answers
- * 302 here; smart mode is served by livestreams.cpp.
+ * What players fetch, without the admin token: /proxy/{proxy}.m3u (the channel list with
+ * absolute stream URLs) and /live/{proxy}/{channel}[.m3u8|.mpd|.ts|/{resource}]. Direct mode
+ * answers 302 here; smart mode is served by livestreams.cpp.
+ *
+ * A proxy with a stream key wants it in every one of its URLs: ?key=KEY on the channel list,
+ * and a path element in stream URLs, /live/{proxy}/k/{key}/{channel}... In the path, because
+ * every manifest sluiced serves names its variants, media playlists and segments relative to
+ * where it is served: a key in the path reaches all of them without rewriting any, where a
+ * query would have to be added to every URI of every HLS playlist and DASH template. The
+ * absolute URLs written here (the channel list, the negotiated redirect) carry it. A missing
+ * key is refused at once (403); a wrong one after the delay of the router's failure throttle.
  *
  * Stream URLs are absolute because IPTV players resolve nothing: their base is public_url when
  * configured, else the first X-Forwarded-Proto / X-Forwarded-Host of a reverse proxy, else
@@ -78,14 +86,70 @@ std::string escapeSegment(std::string_view text)
 	return escaped;
 }
 
+/* "/live/{proxy}/", or "/live/{proxy}/k/{key}/" for a proxy with a stream key. */
+std::string liveDir(const Proxy &proxy)
+{
+	std::string dir = "/live/" + escapeSegment(proxy.name) + "/";
+	if (!proxy.streamKey.empty())
+		dir += "k/" + escapeSegment(proxy.streamKey) + "/";
+	return dir;
+}
+
+/* A proxy's stream key was given wrong: answered after the failure delay. */
+constexpr char kWrongKey[] = "sluice-wrong-stream-key";
+
+/*
+ * 403 when the proxy has a stream key and given is not it (nullopt: go on). A wrong key is
+ * marked with the header kWrongKey (taken off before answering), to be answered slowly.
+ */
+std::optional<Response> checkKey(const Proxy &proxy, const std::optional<std::string> &given,
+				 std::string_view form)
+{
+	if (proxy.streamKey.empty())
+		return std::nullopt;
+	if (given && !given->empty() && constantTimeEqual(*given, proxy.streamKey))
+		return std::nullopt;
+	const bool wrong = given && !given->empty();
+	Response response = errorResponse(
+		{403,
+		 wrong ? "wrong_stream_key" : "stream_key_required",
+		 std::string(wrong ? "the stream key is wrong" : "this proxy needs its stream key")
+			 + ": " + std::string(form)
+			 + " (the proxy's stream_key; its channel list writes it into every stream "
+			   "URL)",
+		 {}});
+	if (wrong)
+		response.header(kWrongKey, "1");
+	return response;
+}
+
+std::optional<Response> checkListKey(const Exchange &ex, const Proxy &proxy)
+{
+	return checkKey(proxy, ex.query("key"), "/proxy/" + proxy.name + ".m3u?key=KEY");
+}
+
+/* Answers a refusal of checkKey(): a wrong key slowly, anything else at once. */
+void answer(const ExchangePtr &ex, Response response)
+{
+	auto marked = std::find_if(response.headers.begin(), response.headers.end(),
+				   [](const auto &header) { return header.first == kWrongKey; });
+	if (marked == response.headers.end())
+		return ex->respond(std::move(response));
+	response.headers.erase(marked);
+	ex->refuseFailedCredential(std::move(response), "stream key");
+}
+
 Response playlist(ServerContext &context, const ExchangePtr &ex)
 {
 	Store &store = *context.store;
 	auto proxy = findProxy(store, ex->param("proxy"));
 	if (!proxy)
 		return errorResponse(apiError(proxy.error()));
-	const std::string base
-		= baseUrl(context, *ex) + "/live/" + escapeSegment(proxy->name) + "/";
+	if (auto refused = checkListKey(*ex, *proxy))
+		return *refused;
+	if (!proxy->streamKey.empty())
+		ex->acceptedCredential();
+	const std::string base = baseUrl(context, *ex) + liveDir(*proxy);
 
 	M3uPlaylist list;
 	uint32_t position = 0;
@@ -593,14 +657,14 @@ void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline
 }
 
 /* A negotiated URL's answer: 302 to the URL of the format the decision picked. */
-Response negotiatedRedirect(ServerContext &context, const Exchange &ex,
-			    const std::string &proxyName, const ContainerDecision &container)
+Response negotiatedRedirect(ServerContext &context, const Exchange &ex, const Proxy &proxy,
+			    const ContainerDecision &container)
 {
 	const DeliveryFormat format = container.client.format;
 	const char *extension = format == DeliveryFormat::Dash ? ".mpd"
 		: format == DeliveryFormat::TsContinuous       ? ".ts"
 							       : ".m3u8";
-	std::string location = baseUrl(context, ex) + "/live/" + escapeSegment(proxyName) + "/"
+	std::string location = baseUrl(context, ex) + liveDir(proxy)
 		+ escapeSegment(ex.param("channel")) + extension;
 	if (const char *query = g_uri_get_query(soup_server_message_get_uri(ex.message())))
 		location += std::string("?") + query;
@@ -642,7 +706,7 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 	const bool bySource = kind == RequestKind::Negotiated && forbidsTranscode(*profile)
 		&& format == DeliveryFormat::TsContinuous && context.engine;
 	if (kind == RequestKind::Negotiated && !bySource)
-		return ex->respond(negotiatedRedirect(context, *ex, proxy.name, container));
+		return ex->respond(negotiatedRedirect(context, *ex, proxy, container));
 	if (!context.engine)
 		return ex->respond(errorResponse(
 			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
@@ -653,13 +717,13 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 	ChannelPipeline &pipeline = context.engine->acquire(source);
 	pipeline.noteRequest(clientKey(*ex));
 	if (bySource)
-		return pipeline.whenSettled([&context, ex, request, proxyName = proxy.name,
+		return pipeline.whenSettled([&context, ex, request, proxy,
 					     chosen = *profile](ChannelPipeline &running) {
 			if (running.state() == ChannelState::Failed)
 				return ex->respond(unavailable(running));
 			ContainerDecision decided
 				= determineContainer(chosen, request, &running.sourceInfo());
-			ex->respond(negotiatedRedirect(context, *ex, proxyName, decided));
+			ex->respond(negotiatedRedirect(context, *ex, proxy, decided));
 		});
 	if (format == DeliveryFormat::TsContinuous)
 		return serveTs(ex, pipeline, *profile, container.client);
@@ -910,6 +974,14 @@ LiveTarget resolveLive(ServerContext &context, const ExchangePtr &ex)
 		target.error = errorResponse(apiError(proxy.error()));
 		return target;
 	}
+	/* The key before anything about the proxy's channels. */
+	const std::string &key = ex->param("key");
+	target.error = checkKey(*proxy, key.empty() ? std::nullopt : std::optional(key),
+				"/live/" + proxy->name + "/k/KEY/...");
+	if (target.error)
+		return target;
+	if (!proxy->streamKey.empty())
+		ex->acceptedCredential();
 	const Id id = parseId(idText);
 	if (!id
 	    || std::find(proxy->channelIds.begin(), proxy->channelIds.end(), id)
@@ -946,7 +1018,7 @@ void live(ServerContext &context, const ExchangePtr &ex, RequestKind kind)
 {
 	LiveTarget target = resolveLive(context, ex);
 	if (target.error)
-		return ex->respond(*target.error);
+		return answer(ex, std::move(*target.error));
 	if (target.proxy.mode == ProxyMode::Direct)
 		return ex->respond(redirectToSource(target.channel));
 	if (auto forbidden = forbiddenSource(context, target.channel))
@@ -958,7 +1030,7 @@ void liveResource(ServerContext &context, const ExchangePtr &ex)
 {
 	LiveTarget target = resolveLive(context, ex);
 	if (target.error)
-		return ex->respond(*target.error);
+		return answer(ex, std::move(*target.error));
 	if (target.proxy.mode == ProxyMode::Direct)
 		return ex->respond(errorResponse(
 			{404,
@@ -975,30 +1047,38 @@ void liveResource(ServerContext &context, const ExchangePtr &ex)
 void addPlaylistRoutes(Router &router, ServerContext &context)
 {
 	router.add("GET", "/proxy/{proxy}.m3u",
-		   [&context](const ExchangePtr &ex) { ex->respond(playlist(context, ex)); });
-	for (const char *extension : {".m3u8", ".mpd", ".ts", ""}) {
-		const std::string pattern = std::string("/live/{proxy}/{channel}") + extension;
-		const RequestKind kind = requestKindFromPath(extension);
-		auto handler = [&context, kind](const ExchangePtr &ex) {
-			live(context, ex, kind);
+		   [&context](const ExchangePtr &ex) { answer(ex, playlist(context, ex)); });
+	/*
+	 * Every stream URL twice: with a stream key (/live/{proxy}/k/{key}/...) and without. The
+	 * keyed ones first: /live/{proxy}/k/{key}/{channel} has as many segments as
+	 * /live/{proxy}/{channel}/{variant}/{resource}, and a channel is never called "k".
+	 */
+	for (const char *dir : {"/live/{proxy}/k/{key}/", "/live/{proxy}/"}) {
+		const std::string base = dir;
+		for (const char *extension : {".m3u8", ".mpd", ".ts", ""}) {
+			const std::string pattern = base + "{channel}" + extension;
+			const RequestKind kind = requestKindFromPath(extension);
+			auto handler = [&context, kind](const ExchangePtr &ex) {
+				live(context, ex, kind);
+			};
+			router.add("GET", pattern, handler);
+			router.add("HEAD", pattern, handler);
+		}
+		auto resourceHandler = [&context](const ExchangePtr &ex) {
+			liveResource(context, ex);
 		};
-		router.add("GET", pattern, handler);
-		router.add("HEAD", pattern, handler);
+		router.add("GET", base + "{channel}/{resource}", resourceHandler);
+		router.add("HEAD", base + "{channel}/{resource}", resourceHandler);
+		auto branchHandler = [&context](const ExchangePtr &ex) {
+			LiveTarget target = resolveLive(context, ex);
+			if (target.error)
+				return answer(ex, std::move(*target.error));
+			serveBranchResource(context, ex, target.channel, ex->param("variant"),
+					    ex->param("resource"));
+		};
+		router.add("GET", base + "{channel}/{variant}/{resource}", branchHandler);
+		router.add("HEAD", base + "{channel}/{variant}/{resource}", branchHandler);
 	}
-	auto resourceHandler = [&context](const ExchangePtr &ex) {
-		liveResource(context, ex);
-	};
-	router.add("GET", "/live/{proxy}/{channel}/{resource}", resourceHandler);
-	router.add("HEAD", "/live/{proxy}/{channel}/{resource}", resourceHandler);
-	auto branchHandler = [&context](const ExchangePtr &ex) {
-		LiveTarget target = resolveLive(context, ex);
-		if (target.error)
-			return ex->respond(*target.error);
-		serveBranchResource(context, ex, target.channel, ex->param("variant"),
-				    ex->param("resource"));
-	};
-	router.add("GET", "/live/{proxy}/{channel}/{variant}/{resource}", branchHandler);
-	router.add("HEAD", "/live/{proxy}/{channel}/{variant}/{resource}", branchHandler);
 }
 
 void addSessionRoutes(Router &router, ServerContext &context)
