@@ -95,15 +95,15 @@ std::string liveDir(const Proxy &proxy)
 	return dir;
 }
 
-/* A proxy's stream key was given wrong: answered after the failure delay. */
-constexpr char kWrongKey[] = "sluice-wrong-stream-key";
+/* A request without its proxy's stream key. */
+struct KeyRefusal {
+	Response response; /* 403 */
+	bool wrong = false; /* a key, not the one: answered after the failure delay */
+};
 
-/*
- * 403 when the proxy has a stream key and given is not it (nullopt: go on). A wrong key is
- * marked with the header kWrongKey (taken off before answering), to be answered slowly.
- */
-std::optional<Response> checkKey(const Proxy &proxy, const std::optional<std::string> &given,
-				 std::string_view form)
+/* The refusal when the proxy has a stream key and given is not it; nullopt: go on. */
+std::optional<KeyRefusal> checkKey(const Proxy &proxy, const std::optional<std::string> &given,
+				   std::string_view form)
 {
 	if (proxy.streamKey.empty())
 		return std::nullopt;
@@ -118,35 +118,26 @@ std::optional<Response> checkKey(const Proxy &proxy, const std::optional<std::st
 			 + " (the proxy's stream_key; its channel list writes it into every stream "
 			   "URL)",
 		 {}});
-	if (wrong)
-		response.header(kWrongKey, "1");
-	return response;
+	return KeyRefusal {std::move(response), wrong};
 }
 
-std::optional<Response> checkListKey(const Exchange &ex, const Proxy &proxy)
+/* A wrong key slowly, a missing one at once. */
+void refuse(const ExchangePtr &ex, KeyRefusal refusal)
 {
-	return checkKey(proxy, ex.query("key"), "/proxy/" + proxy.name + ".m3u?key=KEY");
+	if (refusal.wrong)
+		return ex->refuseFailedCredential(std::move(refusal.response), "stream key");
+	ex->respond(std::move(refusal.response));
 }
 
-/* Answers a refusal of checkKey(): a wrong key slowly, anything else at once. */
-void answer(const ExchangePtr &ex, Response response)
-{
-	auto marked = std::find_if(response.headers.begin(), response.headers.end(),
-				   [](const auto &header) { return header.first == kWrongKey; });
-	if (marked == response.headers.end())
-		return ex->respond(std::move(response));
-	response.headers.erase(marked);
-	ex->refuseFailedCredential(std::move(response), "stream key");
-}
-
-Response playlist(ServerContext &context, const ExchangePtr &ex)
+void playlist(ServerContext &context, const ExchangePtr &ex)
 {
 	Store &store = *context.store;
 	auto proxy = findProxy(store, ex->param("proxy"));
 	if (!proxy)
-		return errorResponse(apiError(proxy.error()));
-	if (auto refused = checkListKey(*ex, *proxy))
-		return *refused;
+		return ex->respond(errorResponse(apiError(proxy.error())));
+	auto refused = checkKey(*proxy, ex->query("key"), "/proxy/" + proxy->name + ".m3u?key=KEY");
+	if (refused)
+		return refuse(ex, std::move(*refused));
 	if (!proxy->streamKey.empty())
 		ex->acceptedCredential();
 	const std::string base = baseUrl(context, *ex) + liveDir(*proxy);
@@ -185,7 +176,7 @@ Response playlist(ServerContext &context, const ExchangePtr &ex)
 	response.header("Cache-Control", "no-cache");
 	response.header("Content-Disposition",
 			"inline; filename=\"" + escapeSegment(proxy->name) + ".m3u\"");
-	return response;
+	ex->respond(std::move(response));
 }
 
 /* -- smart mode: the channel's pipeline behind the stream URLs ----------------------------- */
@@ -952,7 +943,14 @@ struct LiveTarget {
 	Proxy proxy;
 	Channel channel;
 	std::optional<Response> error;
+	bool wrongKey = false; /* error refuses a wrong stream key: answer it slowly */
 };
+
+/* Answers a LiveTarget's error. */
+void refuse(const ExchangePtr &ex, LiveTarget &target)
+{
+	refuse(ex, KeyRefusal {std::move(*target.error), target.wrongKey});
+}
 
 LiveTarget resolveLive(ServerContext &context, const ExchangePtr &ex)
 {
@@ -976,10 +974,12 @@ LiveTarget resolveLive(ServerContext &context, const ExchangePtr &ex)
 	}
 	/* The key before anything about the proxy's channels. */
 	const std::string &key = ex->param("key");
-	target.error = checkKey(*proxy, key.empty() ? std::nullopt : std::optional(key),
-				"/live/" + proxy->name + "/k/KEY/...");
-	if (target.error)
+	if (auto refused = checkKey(*proxy, key.empty() ? std::nullopt : std::optional(key),
+				    "/live/" + proxy->name + "/k/KEY/...")) {
+		target.error = std::move(refused->response);
+		target.wrongKey = refused->wrong;
 		return target;
+	}
 	if (!proxy->streamKey.empty())
 		ex->acceptedCredential();
 	const Id id = parseId(idText);
@@ -1018,7 +1018,7 @@ void live(ServerContext &context, const ExchangePtr &ex, RequestKind kind)
 {
 	LiveTarget target = resolveLive(context, ex);
 	if (target.error)
-		return answer(ex, std::move(*target.error));
+		return refuse(ex, target);
 	if (target.proxy.mode == ProxyMode::Direct)
 		return ex->respond(redirectToSource(target.channel));
 	if (auto forbidden = forbiddenSource(context, target.channel))
@@ -1030,7 +1030,7 @@ void liveResource(ServerContext &context, const ExchangePtr &ex)
 {
 	LiveTarget target = resolveLive(context, ex);
 	if (target.error)
-		return answer(ex, std::move(*target.error));
+		return refuse(ex, target);
 	if (target.proxy.mode == ProxyMode::Direct)
 		return ex->respond(errorResponse(
 			{404,
@@ -1047,7 +1047,7 @@ void liveResource(ServerContext &context, const ExchangePtr &ex)
 void addPlaylistRoutes(Router &router, ServerContext &context)
 {
 	router.add("GET", "/proxy/{proxy}.m3u",
-		   [&context](const ExchangePtr &ex) { answer(ex, playlist(context, ex)); });
+		   [&context](const ExchangePtr &ex) { playlist(context, ex); });
 	/*
 	 * Every stream URL twice: with a stream key (/live/{proxy}/k/{key}/...) and without. The
 	 * keyed ones first: /live/{proxy}/k/{key}/{channel} has as many segments as
@@ -1072,7 +1072,7 @@ void addPlaylistRoutes(Router &router, ServerContext &context)
 		auto branchHandler = [&context](const ExchangePtr &ex) {
 			LiveTarget target = resolveLive(context, ex);
 			if (target.error)
-				return answer(ex, std::move(*target.error));
+				return refuse(ex, target);
 			serveBranchResource(context, ex, target.channel, ex->param("variant"),
 					    ex->param("resource"));
 		};
