@@ -13,6 +13,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "admintoken.h"
 #include "channelmanager.h"
 #include "config.h"
 #include "demo.h"
@@ -92,6 +93,17 @@ std::string demoList(const std::string &dir)
 	return list;
 }
 
+/* Once, when the token was just made: where it is and how to use it. */
+void announceAdminToken(const AdminToken &admin, const Config &config, const std::string &url)
+{
+	const std::string base = config.publicUrl.empty() ? url : config.publicUrl + "/";
+	g_message("made the admin token %s (kept in %s, shown only this once). Other machines "
+		  "need it for the REST API and /metrics: send \"Authorization: Bearer %s\" to "
+		  "%sapi/v1/ (use this machine's name or address from elsewhere); requests from "
+		  "trusted_addresses need none. Players never need it.",
+		  admin.token.c_str(), admin.path.c_str(), admin.token.c_str(), base.c_str());
+}
+
 void printDemoUrls(const std::string &url)
 {
 	g_print("\nSluice is running with demo channels. Open:\n"
@@ -125,7 +137,7 @@ int main(int argc, char **argv)
 			g_print("%s %s\n", route.method.c_str(), route.pattern.c_str());
 		return 0;
 	}
-	const Config &config = loaded->config;
+	Config config = loaded->config;
 	installLogWriter(config.logLevel);
 	if (!initEngine(error)) {
 		g_printerr("sluiced: %s\n", error.c_str());
@@ -156,6 +168,28 @@ int main(int argc, char **argv)
 			   config.stateDir.c_str(), g_strerror(errno));
 		return 1;
 	}
+	auto admin = loadAdminToken(config.stateDir, config.apiToken, error);
+	if (!admin) {
+		g_printerr("sluiced: %s\n", error.c_str());
+		return 1;
+	}
+	for (const std::string &warning : admin->warnings)
+		g_warning("%s", warning.c_str());
+	if (!admin->created)
+		g_info("admin token: %s",
+		       admin->path.empty() ? "api_token of the configuration"
+					   : admin->path.c_str());
+	/* From here on the server's: the token its admin routes ask for. */
+	config.apiToken = admin->token;
+
+	/* The demo's clips are local files too: their folder is a media directory. */
+	const std::string demoMedia
+		= flags.demoMedia.empty() ? config.stateDir + "/demo" : flags.demoMedia;
+	for (const std::string &dir : {config.stateDir + "/demo", demoMedia}) {
+		g_autofree char *absolute = g_canonicalize_filename(dir.c_str(), nullptr);
+		config.mediaDirs.push_back(absolute);
+	}
+
 	const std::string databasePath = config.stateDir + "/sluice.db";
 	auto store = Store::open(databasePath);
 	if (!store) {
@@ -167,9 +201,7 @@ int main(int argc, char **argv)
 	g_info("database %s at schema version %u", databasePath.c_str(), (*store)->schemaVersion());
 
 	if (flags.demo) {
-		const std::string media
-			= flags.demoMedia.empty() ? config.stateDir + "/demo" : flags.demoMedia;
-		auto seeded = seedDemo(**store, demoList(media));
+		auto seeded = seedDemo(**store, demoList(demoMedia), UrlPolicy(config.mediaDirs));
 		if (!seeded)
 			g_warning("demo channels not added: %s", seeded.error().message.c_str());
 		else if (*seeded)
@@ -187,6 +219,8 @@ int main(int argc, char **argv)
 			g_printerr("sluiced: %s\n", error.c_str());
 			return 1;
 		}
+		if (admin->created)
+			announceAdminToken(*admin, config, server.url());
 		if (flags.demo)
 			printDemoUrls(server.url());
 		/* Tests and scripts read the port from this line: keep its shape. */

@@ -21,6 +21,15 @@ namespace sluice {
 
 namespace {
 
+std::string_view trim(std::string_view text)
+{
+	const char *space = " \t\r\n";
+	size_t begin = text.find_first_not_of(space);
+	if (begin == std::string_view::npos)
+		return {};
+	return text.substr(begin, text.find_last_not_of(space) - begin + 1);
+}
+
 /* Parses value into config; on failure leaves config alone and says what is wrong. */
 using ApplyFn = bool (*)(Config &config, std::string_view value, std::string &problem);
 
@@ -62,6 +71,47 @@ bool applyApiToken(Config &config, std::string_view value, std::string &problem)
 		}
 	}
 	config.apiToken = value;
+	return true;
+}
+
+bool applyTrustedAddresses(Config &config, std::string_view value, std::string &problem)
+{
+	std::optional<std::vector<AddressRange>> ranges = parseAddressList(value, problem);
+	if (!ranges)
+		return false;
+	config.trustedAddresses = std::move(*ranges);
+	return true;
+}
+
+bool applyMediaDirs(Config &config, std::string_view value, std::string &problem)
+{
+	std::vector<std::string> dirs;
+	size_t start = 0;
+	while (start < value.size()) {
+		size_t comma = value.find(',', start);
+		if (comma == std::string_view::npos)
+			comma = value.size();
+		std::string dir(trim(value.substr(start, comma - start)));
+		start = comma + 1;
+		if (dir.empty()) {
+			problem = "an entry of the list is empty (directories are separated by "
+				  "commas)";
+			return false;
+		}
+		if (dir.front() != '/') {
+			problem = "\"" + dir + "\" is not an absolute directory";
+			return false;
+		}
+		while (dir.size() > 1 && dir.back() == '/')
+			dir.pop_back();
+		if (dir == "/") {
+			problem = "\"/\" would let sluiced open every file it can read; name the "
+				  "directories that hold media";
+			return false;
+		}
+		dirs.push_back(std::move(dir));
+	}
+	config.mediaDirs = std::move(dirs);
 	return true;
 }
 
@@ -158,9 +208,13 @@ const Setting kSettings[] = {
 	{{"server", "listen", "SLUICE_LISTEN", "--listen"}, applyListen, false},
 	{{"server", "public_url", "SLUICE_PUBLIC_URL", ""}, applyPublicUrl, false},
 	{{"server", "api_token", "SLUICE_API_TOKEN", ""}, applyApiToken, true},
+	{{"server", "trusted_addresses", "SLUICE_TRUSTED_ADDRESSES", ""},
+	 applyTrustedAddresses,
+	 false},
 	{{"server", "max_body_bytes", "SLUICE_MAX_BODY_BYTES", ""}, applyMaxBodyBytes, false},
 	{{"server", "max_upload_bytes", "SLUICE_MAX_UPLOAD_BYTES", ""}, applyMaxUploadBytes, false},
 	{{"storage", "state_dir", "SLUICE_STATE_DIR", "--state-dir"}, applyStateDir, false},
+	{{"storage", "media_dirs", "SLUICE_MEDIA_DIRS", ""}, applyMediaDirs, false},
 	{{"log", "level", "SLUICE_LOG_LEVEL", "--log-level"}, applyLogLevel, false},
 	{{"live", "channel_idle_timeout", "SLUICE_CHANNEL_IDLE_TIMEOUT", ""},
 	 applyChannelIdleTimeout,
@@ -191,15 +245,6 @@ bool knownGroup(std::string_view group)
 			return true;
 	}
 	return false;
-}
-
-std::string_view trim(std::string_view text)
-{
-	const char *space = " \t\r\n";
-	size_t begin = text.find_first_not_of(space);
-	if (begin == std::string_view::npos)
-		return {};
-	return text.substr(begin, text.find_last_not_of(space) - begin + 1);
 }
 
 /* The first entry of a colon-separated systemd directory list ($STATE_DIRECTORY, ...). */
@@ -319,6 +364,12 @@ std::string helpDescription()
 
 } /* namespace */
 
+std::vector<AddressRange> defaultTrustedAddresses()
+{
+	std::string problem;
+	return *parseAddressList("127.0.0.1, ::1", problem);
+}
+
 std::span<const ConfigKey> configKeys()
 {
 	static const std::vector<ConfigKey> keys = [] {
@@ -435,10 +486,12 @@ std::optional<LoadedConfig> loadConfig(int &argc, char **&argv, const Environmen
 		if (config.stateDir.empty())
 			config.stateDir = "./var";
 	}
-	if (config.apiToken.empty() && !isLoopbackHost(config.listenHost))
-		loader.warning("api_token is not set and sluiced listens on "
-			       + formatListenAddress(config.listenHost, config.listenPort)
-			       + ": anyone who can reach it can use the REST API");
+	for (const AddressRange &range : config.trustedAddresses) {
+		if (!range.loopbackOnly())
+			loader.warning("trusted_addresses holds " + range.text()
+				       + ": every machine there can use the REST API without the "
+					 "admin token");
+	}
 
 	loaded.config = config;
 	loaded.configFile = file;

@@ -15,12 +15,16 @@
 #include <string_view>
 #include <vector>
 
+#include "addressrange.h"
 #include "logging.h"
 
 namespace sluice {
 
 inline constexpr uint64_t kKiB = 1024;
 inline constexpr uint64_t kMiB = 1024 * kKiB;
+
+/* 127.0.0.1 and ::1. */
+std::vector<AddressRange> defaultTrustedAddresses();
 
 /*
  * Every setting, with its default. data/sluiced.conf documents each one under the same name
@@ -31,8 +35,8 @@ struct Config {
 	/*
 	 * HTTP (REST API, web UI, playlists, streams). All IPv4 interfaces by default: sluiced
 	 * serves the TVs and players of a home network, and a NAS install that only answers on
-	 * loopback would look broken. Protect the API with apiToken. Port 0 = pick a free port
-	 * (the server logs the one it got).
+	 * loopback would look broken. The admin routes ask every peer outside trustedAddresses
+	 * for the admin token. Port 0 = pick a free port (the server logs the one it got).
 	 */
 	std::string listenHost = "0.0.0.0";
 	uint16_t listenPort = 8080;
@@ -42,8 +46,18 @@ struct Config {
 	 * from each request's Host header.
 	 */
 	std::string publicUrl;
-	/* Bearer token the REST API requires; empty = no authentication. */
+	/*
+	 * The admin token (Bearer) the REST API, /metrics and the web UI ask of untrusted peers.
+	 * Empty = the one sluiced keeps in STATE_DIR/admin-token (made on first start).
+	 */
 	std::string apiToken;
+	/*
+	 * Peers that need no admin token: addresses or CIDR ranges. Loopback by default, so that
+	 * tools on this machine keep working; empty = every peer needs the token. A request that
+	 * came through a reverse proxy (it carries Forwarded, X-Forwarded-For, X-Forwarded-Host
+	 * or X-Real-IP) is never trusted by address.
+	 */
+	std::vector<AddressRange> trustedAddresses = defaultTrustedAddresses();
 	uint64_t maxBodyBytes = 1 * kMiB; /* REST API request bodies */
 	uint64_t maxUploadBytes = 64 * kMiB; /* uploaded M3U lists */
 
@@ -52,6 +66,11 @@ struct Config {
 	 * $STATE_DIRECTORY (systemd's StateDirectory=, first entry) or else "./var".
 	 */
 	std::string stateDir;
+	/*
+	 * Directories whose files may be sources (file:// stream and list URLs), absolute, without
+	 * a trailing '/'. Empty = no local file at all (sluice's own demo folder aside).
+	 */
+	std::vector<std::string> mediaDirs;
 
 	LogLevel logLevel = LogLevel::Message;
 
@@ -104,9 +123,11 @@ struct ConfigKey {
  *	[server]      listen            SLUICE_LISTEN               --listen
  *	              public_url        SLUICE_PUBLIC_URL
  *	              api_token         SLUICE_API_TOKEN
+ *	              trusted_addresses SLUICE_TRUSTED_ADDRESSES
  *	              max_body_bytes    SLUICE_MAX_BODY_BYTES
  *	              max_upload_bytes  SLUICE_MAX_UPLOAD_BYTES
  *	[storage]     state_dir         SLUICE_STATE_DIR            --state-dir
+ *	              media_dirs        SLUICE_MEDIA_DIRS
  *	[log]         level             SLUICE_LOG_LEVEL            --log-level
  *	[live]        channel_idle_timeout  SLUICE_CHANNEL_IDLE_TIMEOUT
  *	              client_idle_timeout   SLUICE_CLIENT_IDLE_TIMEOUT
@@ -132,7 +153,7 @@ inline constexpr int kExitConfigError = 78;
 struct LoadedConfig {
 	Config config;
 	std::string configFile; /* the file read; empty when none */
-	/* Worth telling, not fatal (unknown keys, an open API): log once logging is set up. */
+	/* Worth telling, not fatal (unknown keys, trusted networks): log once logging is set up. */
 	std::vector<std::string> warnings;
 	/* --version was given: print versionString() and exit 0. Nothing else was read. */
 	bool showVersion = false;

@@ -11,7 +11,7 @@
 
 namespace sluice {
 
-StoreResult<bool> seedDemo(Store &store, std::string_view m3u)
+StoreResult<bool> seedDemo(Store &store, std::string_view m3u, const UrlPolicy &policy)
 {
 	auto sources = store.listSources();
 	if (!sources)
@@ -24,7 +24,7 @@ StoreResult<bool> seedDemo(Store &store, std::string_view m3u)
 		seeded.m3uBody = std::string(m3u);
 		if (auto updated = store.updateSource(seeded); !updated)
 			return updated.error();
-		if (auto imported = importM3uText(store, seeded.id, m3u); !imported)
+		if (auto imported = importM3uText(store, seeded.id, m3u, policy); !imported)
 			return imported.error();
 		return true;
 	}
@@ -37,7 +37,7 @@ StoreResult<bool> seedDemo(Store &store, std::string_view m3u)
 	auto created = store.createSource(source);
 	if (!created)
 		return created.error();
-	auto imported = importM3uText(store, created->id, m3u);
+	auto imported = importM3uText(store, created->id, m3u, policy);
 	if (!imported)
 		return imported.error();
 	auto channels = store.listChannels(created->id);

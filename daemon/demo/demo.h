@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "store.h"
+#include "urlpolicy.h"
 
 namespace sluice {
 
@@ -19,8 +20,9 @@ namespace sluice {
  * (smart, default profile) and a proxy "direct" (direct mode), both with every demo channel.
  * A store seeded before the clips existed (a "Demo" source of uploaded test:// URLs) gets the
  * new list imported into that source: its channels keep their ids and proxies. Returns
- * whether it changed anything; a store with other sources is left alone.
+ * whether it changed anything; a store with other sources is left alone. policy is the
+ * daemon's: it must allow the clips' folder.
  */
-StoreResult<bool> seedDemo(Store &store, std::string_view m3u);
+StoreResult<bool> seedDemo(Store &store, std::string_view m3u, const UrlPolicy &policy);
 
 } /* namespace sluice */

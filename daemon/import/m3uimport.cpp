@@ -66,35 +66,6 @@ uint32_t channelNumber(std::string_view chno)
 	return number <= std::numeric_limits<uint32_t>::max() ? static_cast<uint32_t>(number) : 0;
 }
 
-/* The URL's scheme, lower-cased (RFC 3986: ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"). */
-std::string urlScheme(std::string_view url)
-{
-	std::string scheme;
-	for (size_t i = 0; i < url.size(); i++) {
-		const char c = url[i];
-		const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-		const bool other = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-		if (c == ':')
-			return i > 0 ? scheme : std::string();
-		if (!alpha && (i == 0 || !other))
-			return {};
-		scheme += asciiLower(c);
-	}
-	return {};
-}
-
-bool supportedScheme(std::string_view scheme)
-{
-	static constexpr std::array<std::string_view, 10> kSchemes = {
-		"http", "https", "rtmp", "rtmps", "rtsp", "rtsps", "udp", "rtp", "test", "file",
-	};
-	for (std::string_view known : kSchemes) {
-		if (scheme == known)
-			return true;
-	}
-	return false;
-}
-
 /* Attributes that have a Channel field of their own. */
 bool isMappedAttribute(std::string_view name)
 {
@@ -252,7 +223,7 @@ std::vector<std::string> mergeWarnings(const M3uParseResult &parsed,
 } /* namespace */
 
 std::vector<Channel> channelsFromM3u(const M3uPlaylist &playlist,
-				     std::vector<std::string> &warnings)
+				     std::vector<std::string> &warnings, const UrlPolicy *policy)
 {
 	std::vector<Channel> channels;
 	std::vector<size_t> positions; /* index of each channel's entry in the playlist */
@@ -273,11 +244,19 @@ std::vector<Channel> channelsFromM3u(const M3uPlaylist &playlist,
 					   + std::string(url) + "\"; skipped");
 			continue;
 		}
-		if (!supportedScheme(scheme)) {
+		if (!isStreamScheme(scheme)) {
 			warnings.push_back(describeEntry(i, title)
 					   + " uses the unsupported scheme \"" + scheme
 					   + ":\"; skipped");
 			continue;
+		}
+		if (policy && scheme == "file") {
+			if (std::optional<std::string> problem
+			    = policy->check(url, UrlUse::Stream)) {
+				warnings.push_back(describeEntry(i, title) + ": " + *problem
+						   + "; skipped");
+				continue;
+			}
 		}
 
 		Channel channel;
@@ -308,7 +287,8 @@ std::vector<Channel> channelsFromM3u(const M3uPlaylist &playlist,
 	return channels;
 }
 
-StoreResult<ImportReport> importM3uText(Store &store, Id sourceId, std::string_view text)
+StoreResult<ImportReport> importM3uText(Store &store, Id sourceId, std::string_view text,
+					const UrlPolicy &policy)
 {
 	M3uParseResult parsed = parseM3u(text);
 	if (!parsed.ok())
@@ -317,7 +297,8 @@ StoreResult<ImportReport> importM3uText(Store &store, Id sourceId, std::string_v
 				   "m3u"};
 
 	std::vector<std::string> mapping;
-	std::vector<Channel> channels = channelsFromM3u(parsed.playlist(), mapping);
+	std::vector<Channel> channels = channelsFromM3u(parsed.playlist(), mapping, &policy);
+	const size_t skipped = parsed.playlist().entries.size() - channels.size();
 	if (channels.empty()) {
 		const size_t entries = parsed.playlist().entries.size();
 		std::string message = "the M3U list has no channel to import";
@@ -331,7 +312,8 @@ StoreResult<ImportReport> importM3uText(Store &store, Id sourceId, std::string_v
 	auto counts = store.replaceSourceChannels(sourceId, std::move(channels));
 	if (!counts)
 		return counts.error();
-	return ImportReport {*counts, mergeWarnings(parsed, std::move(mapping))};
+	return ImportReport {*counts, static_cast<uint32_t>(skipped),
+			     mergeWarnings(parsed, std::move(mapping))};
 }
 
 } /* namespace sluice */

@@ -14,12 +14,16 @@
 #include "m3u.h"
 #include "model.h"
 #include "store.h"
+#include "urlpolicy.h"
 
 namespace sluice {
 
 /* What an import did, and what in the list a person may want to fix. */
 struct ImportReport {
 	RefreshCounts counts;
+	/* Entries of the list not imported (no URL, a scheme sluiced does not open, a local file
+	 * outside the media directories, ...); warnings says which and why. */
+	uint32_t skipped = 0;
 	/* The parser's, then the mapping's; at most 100, the last one "... and N more". */
 	std::vector<std::string> warnings;
 };
@@ -41,8 +45,9 @@ struct ImportReport {
  * split it off at the last '|' (it is not part of the URL).
  *
  * Skipped, with a warning naming the entry's position and title: an empty URL, a URL without
- * a scheme (relative), and schemes other than http, https, rtmp, rtmps, rtsp, rtsps, udp,
- * rtp, test and file.
+ * a scheme (relative), schemes other than http, https, rtmp, rtmps, rtsp, rtsps, udp, rtp,
+ * test and file (isStreamScheme()), and, when a policy is given, a file:// URL it refuses (a
+ * file outside the media directories). Without a policy file URLs are mapped as they are.
  *
  * importKey, the channel's identity across refreshes (Store::replaceSourceChannels() keeps
  * a channel's id, and so its place in every proxy, when its key comes back):
@@ -65,17 +70,20 @@ struct ImportReport {
  * Duplicate tvg-ids as such are the parser's warnings (parseM3u()), not repeated here.
  */
 std::vector<Channel> channelsFromM3u(const M3uPlaylist &playlist,
-				     std::vector<std::string> &warnings);
+				     std::vector<std::string> &warnings,
+				     const UrlPolicy *policy = nullptr);
 
 /*
  * Imports an M3U text as the channels of source sourceId (Store::replaceSourceChannels()):
  * kept channels keep their ids, new ones are added, missing ones removed, in one transaction.
+ * Local files are imported only where policy allows them (by default: nowhere).
  *
  * A text that does not parse (parseM3u() with default limits), or has no channel left after
  * mapping, changes nothing: StoreError Invalid, field "m3u", the message naming the line
  * where there is one. A provider's transient glitch (an empty 200 response, a bare
  * "#EXTM3U") must not empty every proxy. Store errors are passed on as they are.
  */
-StoreResult<ImportReport> importM3uText(Store &store, Id sourceId, std::string_view text);
+StoreResult<ImportReport> importM3uText(Store &store, Id sourceId, std::string_view text,
+					const UrlPolicy &policy = UrlPolicy());
 
 } /* namespace sluice */

@@ -115,6 +115,9 @@ struct Proxy {
 	Id profileId = 0; /* 0 = the default profile */
 	std::vector<Id> channelIds; /* in the order the proxy lists them */
 	uint32_t firstNumber = 0; /* renumber channels from here; 0 = keep their own numbers */
+	/* What players must put in this proxy's URLs (/live/{name}/k/{key}/..., ?key= on the
+	 * channel list); empty = its URLs are open. URL-safe, 8..128 characters. */
+	std::string streamKey;
 };
 
 /*

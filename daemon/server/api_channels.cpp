@@ -52,7 +52,20 @@ Response channelResponse(unsigned status, const Channel &channel)
 	return response;
 }
 
-std::optional<ApiError> readChannel(const std::string &body, Channel &channel, bool creating)
+/* 422 url_not_allowed for a stream or backup URL sluiced does not open (see UrlPolicy). */
+std::optional<ApiError> checkUrls(const UrlPolicy &policy, const Channel &channel)
+{
+	if (auto problem = policy.check(channel.streamUrl, UrlUse::Stream))
+		return ApiError {422, "url_not_allowed", *problem, "stream_url"};
+	for (const std::string &url : channel.backupUrls) {
+		if (auto problem = policy.check(url, UrlUse::Stream))
+			return ApiError {422, "url_not_allowed", *problem, "backup_urls"};
+	}
+	return std::nullopt;
+}
+
+std::optional<ApiError> readChannel(const UrlPolicy &policy, const std::string &body,
+				    Channel &channel, bool creating)
 {
 	auto [input, parseError]
 		= JsonInput::parse(body,
@@ -104,7 +117,7 @@ std::optional<ApiError> readChannel(const std::string &body, Channel &channel, b
 		return ApiError {400, "required", "a channel needs a name", "name"};
 	if (channel.streamUrl.empty())
 		return ApiError {400, "required", "a channel needs a stream_url", "stream_url"};
-	return std::nullopt;
+	return checkUrls(policy, channel);
 }
 
 } /* namespace */
@@ -134,7 +147,7 @@ void addChannelRoutes(Router &router, ServerContext &context)
 		"POST", "/api/v1/channels",
 		[&context](const ExchangePtr &ex) {
 			Channel channel;
-			if (auto error = readChannel(ex->body(), channel, true))
+			if (auto error = readChannel(context.urlPolicy, ex->body(), channel, true))
 				return ex->respond(errorResponse(*error));
 			auto created = context.store->createChannel(channel);
 			if (!created)
@@ -163,7 +176,7 @@ void addChannelRoutes(Router &router, ServerContext &context)
 			if (!stored)
 				return ex->respond(errorResponse(apiError(stored.error())));
 			Channel channel = *stored;
-			if (auto error = readChannel(ex->body(), channel, false))
+			if (auto error = readChannel(context.urlPolicy, ex->body(), channel, false))
 				return ex->respond(errorResponse(*error));
 			auto updated = context.store->updateChannel(channel);
 			if (!updated)

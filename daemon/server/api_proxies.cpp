@@ -6,8 +6,10 @@
  * (direct or smart) and a relay profile.
  *
  * proxy_mode takes direct | smart, and the legacy redirect / proxy / relay (mapped, logged and
- * listed in "deprecations"). profile_id null or 0 means the default profile. PUT applies the
- * fields given over the stored proxy; id is read-only and ignored.
+ * listed in "deprecations"). profile_id null or 0 means the default profile. stream_key null
+ * (or "") leaves the proxy's player URLs open; a key makes every one of them ask for it (see
+ * playlists.cpp). PUT applies the fields given over the stored proxy; id is read-only and
+ * ignored.
  */
 
 #include "context.h"
@@ -33,6 +35,11 @@ void writeProxy(JsonOut &out, const Proxy &proxy)
 		out.value(id);
 	out.endArray();
 	out.member("first_number", proxy.firstNumber);
+	out.key("stream_key");
+	if (proxy.streamKey.empty())
+		out.null();
+	else
+		out.value(proxy.streamKey);
 }
 
 Response proxyResponse(unsigned status, const Proxy &proxy,
@@ -62,7 +69,7 @@ std::optional<ApiError> readProxy(const std::string &body, Proxy &proxy,
 	auto [input, parseError]
 		= JsonInput::parse(body,
 				   {"id", "name", "proxy_mode", "profile_id", "channel_ids",
-				    "first_number", "deprecations"});
+				    "first_number", "stream_key", "deprecations"});
 	if (parseError)
 		return parseError;
 	auto name = input->string("name");
@@ -71,6 +78,8 @@ std::optional<ApiError> readProxy(const std::string &body, Proxy &proxy,
 	const bool profileNull = input->isNull("profile_id");
 	auto channelIds = input->integers("channel_ids");
 	auto firstNumber = input->integer("first_number", 0, UINT32_MAX);
+	auto streamKey = input->string("stream_key");
+	const bool streamKeyNull = input->isNull("stream_key");
 	input->integer("id");
 	if (input->error())
 		return input->error();
@@ -97,6 +106,10 @@ std::optional<ApiError> readProxy(const std::string &body, Proxy &proxy,
 		proxy.channelIds = *channelIds;
 	if (firstNumber)
 		proxy.firstNumber = static_cast<uint32_t>(*firstNumber);
+	if (streamKey)
+		proxy.streamKey = *streamKey;
+	else if (streamKeyNull)
+		proxy.streamKey.clear();
 	if (proxy.name.empty())
 		return ApiError {400, "required", "a proxy needs a name", "name"};
 	return std::nullopt;

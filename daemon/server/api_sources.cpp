@@ -46,6 +46,7 @@ void writeReport(JsonOut &out, const ImportReport &report)
 	out.member("updated", report.counts.updated);
 	out.member("unchanged", report.counts.unchanged);
 	out.member("removed", report.counts.removed);
+	out.member("skipped", report.skipped);
 	out.key("warnings").beginArray();
 	for (const std::string &warning : report.warnings)
 		out.value(warning);
@@ -74,15 +75,17 @@ Response sourceResponse(Store &store, unsigned status, const Source &source,
 	return response;
 }
 
-bool isFetchableUrl(std::string_view url)
+/* 422 url_not_allowed for a list URL sluiced does not fetch (see UrlPolicy). */
+std::optional<ApiError> checkListUrl(const ServerContext &context, const std::string &url)
 {
-	return url.starts_with("http://") || url.starts_with("https://")
-		|| url.starts_with("file://");
+	if (std::optional<std::string> problem = context.urlPolicy.check(url, UrlUse::List))
+		return ApiError {422, "url_not_allowed", *problem, "url"};
+	return std::nullopt;
 }
 
 /* The body's fields over source; m3u is set when a list was uploaded with it. */
-std::optional<ApiError> readSource(const std::string &body, Source &source,
-				   std::optional<std::string> &m3u)
+std::optional<ApiError> readSource(const ServerContext &context, const std::string &body,
+				   Source &source, std::optional<std::string> &m3u)
 {
 	auto [input, parseError] = JsonInput::parse(body,
 						    {"id", "name", "url", "m3u", "user_agent",
@@ -108,9 +111,8 @@ std::optional<ApiError> readSource(const std::string &body, Source &source,
 	if (name)
 		source.name = *name;
 	if (url && !url->empty()) {
-		if (!isFetchableUrl(*url))
-			return ApiError {400, "invalid_value",
-					 "url must be an http://, https:// or file:// URL", "url"};
+		if (auto refused = checkListUrl(context, *url))
+			return refused;
 		source.url = *url;
 		source.m3uBody.clear();
 	}
@@ -154,9 +156,11 @@ Response reportResponse(const ImportReport &report)
 void logImport(const Source &source, const ImportReport &report)
 {
 	logWithFields(G_LOG_LEVEL_MESSAGE, {{kFieldSource, source.name}},
-		      "imported %s: %u added, %u updated, %u unchanged, %u removed, %zu warnings",
+		      "imported %s: %u added, %u updated, %u unchanged, %u removed, %u skipped, "
+		      "%zu warnings",
 		      source.name.c_str(), report.counts.added, report.counts.updated,
-		      report.counts.unchanged, report.counts.removed, report.warnings.size());
+		      report.counts.unchanged, report.counts.removed, report.skipped,
+		      report.warnings.size());
 }
 
 void createSource(ServerContext &context, const ExchangePtr &ex)
@@ -175,7 +179,7 @@ void createSource(ServerContext &context, const ExchangePtr &ex)
 			return ex->respond(errorResponse(
 				{400, "required", "the uploaded list is empty", "m3u"}));
 		m3u = source.m3uBody;
-	} else if (auto error = readSource(ex->body(), source, m3u)) {
+	} else if (auto error = readSource(context, ex->body(), source, m3u)) {
 		return ex->respond(errorResponse(*error));
 	}
 	if (m3u) {
@@ -189,7 +193,7 @@ void createSource(ServerContext &context, const ExchangePtr &ex)
 		return ex->respond(errorResponse(apiError(created.error())));
 	std::optional<ImportReport> report;
 	if (m3u) {
-		auto imported = importM3uText(store, created->id, *m3u);
+		auto imported = importM3uText(store, created->id, *m3u, context.urlPolicy);
 		if (!imported) {
 			(void)store.deleteSource(created->id);
 			return ex->respond(errorResponse(apiError(imported.error())));
@@ -219,7 +223,7 @@ void updateSource(ServerContext &context, const ExchangePtr &ex)
 		m3u = ex->body();
 		source.m3uBody = *m3u;
 		source.url.clear();
-	} else if (auto error = readSource(ex->body(), source, m3u)) {
+	} else if (auto error = readSource(context, ex->body(), source, m3u)) {
 		return ex->respond(errorResponse(*error));
 	}
 	if (m3u) {
@@ -231,7 +235,7 @@ void updateSource(ServerContext &context, const ExchangePtr &ex)
 		return ex->respond(errorResponse(apiError(updated.error())));
 	std::optional<ImportReport> report;
 	if (m3u) {
-		auto imported = importM3uText(store, id, *m3u);
+		auto imported = importM3uText(store, id, *m3u, context.urlPolicy);
 		if (!imported)
 			return ex->respond(errorResponse(apiError(imported.error())));
 		report = *imported;
@@ -253,13 +257,15 @@ void refreshSource(ServerContext &context, const ExchangePtr &ex)
 	if (!source)
 		return ex->respond(errorResponse(apiError(source.error())));
 	if (source->url.empty()) {
-		auto imported = importM3uText(store, id, source->m3uBody);
+		auto imported = importM3uText(store, id, source->m3uBody, context.urlPolicy);
 		if (!imported)
 			return ex->respond(errorResponse(apiError(imported.error())));
 		logImport(*source, *imported);
 		return ex->respond(reportResponse(*imported));
 	}
 
+	if (auto refused = checkListUrl(context, source->url))
+		return ex->respond(errorResponse(*refused));
 	/* The handler returns with the message paused; done runs later on the main context. */
 	const std::string url = source->url;
 	const std::string name = source->name;
@@ -273,7 +279,7 @@ void refreshSource(ServerContext &context, const ExchangePtr &ex)
 					 {502, "upstream_failed",
 					  "fetching " + url + " failed: " + error, "url"}));
 			 }
-			 auto imported = importM3uText(*context.store, id, text);
+			 auto imported = importM3uText(*context.store, id, text, context.urlPolicy);
 			 if (!imported)
 				 return ex->respond(errorResponse(apiError(imported.error())));
 			 auto refreshed = context.store->getSource(id);

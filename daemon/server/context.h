@@ -16,6 +16,7 @@
 #include "config.h"
 #include "router.h"
 #include "store.h"
+#include "urlpolicy.h"
 
 namespace sluice {
 
@@ -28,6 +29,7 @@ class ChannelManager;
 struct ServerContext {
 	Store *store = nullptr;
 	Config config;
+	UrlPolicy urlPolicy; /* from config.mediaDirs: which URLs sources and channels may have */
 	ClientRules clientRules = ClientRules::fallback();
 	SoupSession *session = nullptr; /* fetches M3U lists; owned by the Server */
 	HttpMetrics *metrics = nullptr;

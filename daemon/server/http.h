@@ -37,9 +37,11 @@ struct Response {
 /*
  * An error the API answers with {"error":{"code","message","field"}}. Codes of the server
  * itself: invalid_json, bad_request, unknown_field, invalid_type (400), unauthorized (401),
- * not_found (404), method_not_allowed (405), payload_too_large (413), unsupported_media_type (415),
- * upstream_failed (502), not_implemented (503), internal (500); profile validation and store
- * errors keep their own codes (required, codec_requires_fmp4, conflict, protected, ...).
+ * stream_key_required, wrong_stream_key (403), not_found (404), method_not_allowed (405),
+ * payload_too_large (413), unsupported_media_type (415), url_not_allowed (422; 403 for a stored
+ * channel that may no longer play), upstream_failed (502), not_implemented (503), internal
+ * (500); profile validation and store errors keep their own codes (required,
+ * codec_requires_fmp4, conflict, protected, ...).
  */
 struct ApiError {
 	unsigned status = 400;

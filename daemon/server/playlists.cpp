@@ -2,9 +2,17 @@
 /*
  * Copyright (C) 2026 Sluice authors
  *
- * What players fetch, without a token: /proxy/{proxy}.m3u (the channel list with absolute
- * stream URLs) and /live/{proxy}/{channel}[.m3u8|.mpd|.ts|/{resource}]. Direct mode answers
- * 302 here; smart mode is served by livestreams.cpp.
+ * What players fetch, without the admin token: /proxy/{proxy}.m3u (the channel list with
+ * absolute stream URLs) and /live/{proxy}/{channel}[.m3u8|.mpd|.ts|/{resource}]. Direct mode
+ * answers 302 here; smart mode is served by livestreams.cpp.
+ *
+ * A proxy with a stream key wants it in every one of its URLs: ?key=KEY on the channel list,
+ * and a path element in stream URLs, /live/{proxy}/k/{key}/{channel}... In the path, because
+ * every manifest sluiced serves names its variants, media playlists and segments relative to
+ * where it is served: a key in the path reaches all of them without rewriting any, where a
+ * query would have to be added to every URI of every HLS playlist and DASH template. The
+ * absolute URLs written here (the channel list, the negotiated redirect) carry it. A missing
+ * key is refused at once (403); a wrong one after the delay of the router's failure throttle.
  *
  * Stream URLs are absolute because IPTV players resolve nothing: their base is public_url when
  * configured, else the first X-Forwarded-Proto / X-Forwarded-Host of a reverse proxy, else
@@ -78,14 +86,61 @@ std::string escapeSegment(std::string_view text)
 	return escaped;
 }
 
-Response playlist(ServerContext &context, const ExchangePtr &ex)
+/* "/live/{proxy}/", or "/live/{proxy}/k/{key}/" for a proxy with a stream key. */
+std::string liveDir(const Proxy &proxy)
+{
+	std::string dir = "/live/" + escapeSegment(proxy.name) + "/";
+	if (!proxy.streamKey.empty())
+		dir += "k/" + escapeSegment(proxy.streamKey) + "/";
+	return dir;
+}
+
+/* A request without its proxy's stream key. */
+struct KeyRefusal {
+	Response response; /* 403 */
+	bool wrong = false; /* a key, not the one: answered after the failure delay */
+};
+
+/* The refusal when the proxy has a stream key and given is not it; nullopt: go on. */
+std::optional<KeyRefusal> checkKey(const Proxy &proxy, const std::optional<std::string> &given,
+				   std::string_view form)
+{
+	if (proxy.streamKey.empty())
+		return std::nullopt;
+	if (given && !given->empty() && constantTimeEqual(*given, proxy.streamKey))
+		return std::nullopt;
+	const bool wrong = given && !given->empty();
+	Response response = errorResponse(
+		{403,
+		 wrong ? "wrong_stream_key" : "stream_key_required",
+		 std::string(wrong ? "the stream key is wrong" : "this proxy needs its stream key")
+			 + ": " + std::string(form)
+			 + " (the proxy's stream_key; its channel list writes it into every stream "
+			   "URL)",
+		 {}});
+	return KeyRefusal {std::move(response), wrong};
+}
+
+/* A wrong key slowly, a missing one at once. */
+void refuse(const ExchangePtr &ex, KeyRefusal refusal)
+{
+	if (refusal.wrong)
+		return ex->refuseFailedCredential(std::move(refusal.response), "stream key");
+	ex->respond(std::move(refusal.response));
+}
+
+void playlist(ServerContext &context, const ExchangePtr &ex)
 {
 	Store &store = *context.store;
 	auto proxy = findProxy(store, ex->param("proxy"));
 	if (!proxy)
-		return errorResponse(apiError(proxy.error()));
-	const std::string base
-		= baseUrl(context, *ex) + "/live/" + escapeSegment(proxy->name) + "/";
+		return ex->respond(errorResponse(apiError(proxy.error())));
+	auto refused = checkKey(*proxy, ex->query("key"), "/proxy/" + proxy->name + ".m3u?key=KEY");
+	if (refused)
+		return refuse(ex, std::move(*refused));
+	if (!proxy->streamKey.empty())
+		ex->acceptedCredential();
+	const std::string base = baseUrl(context, *ex) + liveDir(*proxy);
 
 	M3uPlaylist list;
 	uint32_t position = 0;
@@ -121,7 +176,7 @@ Response playlist(ServerContext &context, const ExchangePtr &ex)
 	response.header("Cache-Control", "no-cache");
 	response.header("Content-Disposition",
 			"inline; filename=\"" + escapeSegment(proxy->name) + ".m3u\"");
-	return response;
+	ex->respond(std::move(response));
 }
 
 /* -- smart mode: the channel's pipeline behind the stream URLs ----------------------------- */
@@ -168,7 +223,26 @@ ChannelSource sourceOf(ServerContext &context, const Channel &channel)
 	}
 	ChannelSource source = channelSource(channel, userAgent);
 	source.maxStreams = maxStreams;
+	/* Stored before media_dirs said otherwise: a backup sluiced may not open is no backup. */
+	std::erase_if(source.backupUris, [&context](const std::string &uri) {
+		return context.urlPolicy.check(uri, UrlUse::Stream).has_value();
+	});
 	return source;
+}
+
+/* 403 for a channel whose stream URL sluiced may not open (stored before the rule). */
+std::optional<Response> forbiddenSource(const ServerContext &context, const Channel &channel)
+{
+	auto problem = context.urlPolicy.check(channel.streamUrl, UrlUse::Stream);
+	if (!problem)
+		return std::nullopt;
+	Response response = errorResponse(
+		{403,
+		 "url_not_allowed",
+		 "channel " + std::to_string(channel.id) + " cannot be played: " + *problem,
+		 {}});
+	streamHeaders(response, "", "");
+	return response;
 }
 
 /* Seconds a client waits before asking again for a channel whose source is at its limit. */
@@ -574,14 +648,14 @@ void serveVariant(ServerContext &context, const ExchangePtr &ex, ChannelPipeline
 }
 
 /* A negotiated URL's answer: 302 to the URL of the format the decision picked. */
-Response negotiatedRedirect(ServerContext &context, const Exchange &ex,
-			    const std::string &proxyName, const ContainerDecision &container)
+Response negotiatedRedirect(ServerContext &context, const Exchange &ex, const Proxy &proxy,
+			    const ContainerDecision &container)
 {
 	const DeliveryFormat format = container.client.format;
 	const char *extension = format == DeliveryFormat::Dash ? ".mpd"
 		: format == DeliveryFormat::TsContinuous       ? ".ts"
 							       : ".m3u8";
-	std::string location = baseUrl(context, ex) + "/live/" + escapeSegment(proxyName) + "/"
+	std::string location = baseUrl(context, ex) + liveDir(proxy)
 		+ escapeSegment(ex.param("channel")) + extension;
 	if (const char *query = g_uri_get_query(soup_server_message_get_uri(ex.message())))
 		location += std::string("?") + query;
@@ -623,7 +697,7 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 	const bool bySource = kind == RequestKind::Negotiated && forbidsTranscode(*profile)
 		&& format == DeliveryFormat::TsContinuous && context.engine;
 	if (kind == RequestKind::Negotiated && !bySource)
-		return ex->respond(negotiatedRedirect(context, *ex, proxy.name, container));
+		return ex->respond(negotiatedRedirect(context, *ex, proxy, container));
 	if (!context.engine)
 		return ex->respond(errorResponse(
 			{503, "not_implemented", "sluiced runs without its streaming engine", {}}));
@@ -634,13 +708,13 @@ void serveSmart(ServerContext &context, const ExchangePtr &ex, const Proxy &prox
 	ChannelPipeline &pipeline = context.engine->acquire(source);
 	pipeline.noteRequest(clientKey(*ex));
 	if (bySource)
-		return pipeline.whenSettled([&context, ex, request, proxyName = proxy.name,
+		return pipeline.whenSettled([&context, ex, request, proxy,
 					     chosen = *profile](ChannelPipeline &running) {
 			if (running.state() == ChannelState::Failed)
 				return ex->respond(unavailable(running));
 			ContainerDecision decided
 				= determineContainer(chosen, request, &running.sourceInfo());
-			ex->respond(negotiatedRedirect(context, *ex, proxyName, decided));
+			ex->respond(negotiatedRedirect(context, *ex, proxy, decided));
 		});
 	if (format == DeliveryFormat::TsContinuous)
 		return serveTs(ex, pipeline, *profile, container.client);
@@ -871,7 +945,14 @@ struct LiveTarget {
 	Proxy proxy;
 	Channel channel;
 	std::optional<Response> error;
+	bool wrongKey = false; /* error refuses a wrong stream key: answer it slowly */
 };
+
+/* Answers a LiveTarget's error. */
+void refuse(const ExchangePtr &ex, LiveTarget &target)
+{
+	refuse(ex, KeyRefusal {std::move(*target.error), target.wrongKey});
+}
 
 LiveTarget resolveLive(ServerContext &context, const ExchangePtr &ex)
 {
@@ -893,6 +974,16 @@ LiveTarget resolveLive(ServerContext &context, const ExchangePtr &ex)
 		target.error = errorResponse(apiError(proxy.error()));
 		return target;
 	}
+	/* The key before anything about the proxy's channels. */
+	const std::string &key = ex->param("key");
+	if (auto refused = checkKey(*proxy, key.empty() ? std::nullopt : std::optional(key),
+				    "/live/" + proxy->name + "/k/KEY/...")) {
+		target.error = std::move(refused->response);
+		target.wrongKey = refused->wrong;
+		return target;
+	}
+	if (!proxy->streamKey.empty())
+		ex->acceptedCredential();
 	const Id id = parseId(idText);
 	if (!id
 	    || std::find(proxy->channelIds.begin(), proxy->channelIds.end(), id)
@@ -929,9 +1020,11 @@ void live(ServerContext &context, const ExchangePtr &ex, RequestKind kind)
 {
 	LiveTarget target = resolveLive(context, ex);
 	if (target.error)
-		return ex->respond(*target.error);
+		return refuse(ex, target);
 	if (target.proxy.mode == ProxyMode::Direct)
 		return ex->respond(redirectToSource(target.channel));
+	if (auto forbidden = forbiddenSource(context, target.channel))
+		return ex->respond(*forbidden);
 	serveSmart(context, ex, target.proxy, target.channel, kind);
 }
 
@@ -939,13 +1032,15 @@ void liveResource(ServerContext &context, const ExchangePtr &ex)
 {
 	LiveTarget target = resolveLive(context, ex);
 	if (target.error)
-		return ex->respond(*target.error);
+		return refuse(ex, target);
 	if (target.proxy.mode == ProxyMode::Direct)
 		return ex->respond(errorResponse(
 			{404,
 			 "not_found",
 			 "proxy " + target.proxy.name + " is in direct mode: it serves no segments",
 			 {}}));
+	if (auto forbidden = forbiddenSource(context, target.channel))
+		return ex->respond(*forbidden);
 	serveResource(context, ex, target.channel, ex->param("resource"));
 }
 
@@ -954,30 +1049,38 @@ void liveResource(ServerContext &context, const ExchangePtr &ex)
 void addPlaylistRoutes(Router &router, ServerContext &context)
 {
 	router.add("GET", "/proxy/{proxy}.m3u",
-		   [&context](const ExchangePtr &ex) { ex->respond(playlist(context, ex)); });
-	for (const char *extension : {".m3u8", ".mpd", ".ts", ""}) {
-		const std::string pattern = std::string("/live/{proxy}/{channel}") + extension;
-		const RequestKind kind = requestKindFromPath(extension);
-		auto handler = [&context, kind](const ExchangePtr &ex) {
-			live(context, ex, kind);
+		   [&context](const ExchangePtr &ex) { playlist(context, ex); });
+	/*
+	 * Every stream URL twice: with a stream key (/live/{proxy}/k/{key}/...) and without. The
+	 * keyed ones first: /live/{proxy}/k/{key}/{channel} has as many segments as
+	 * /live/{proxy}/{channel}/{variant}/{resource}, and a channel is never called "k".
+	 */
+	for (const char *dir : {"/live/{proxy}/k/{key}/", "/live/{proxy}/"}) {
+		const std::string base = dir;
+		for (const char *extension : {".m3u8", ".mpd", ".ts", ""}) {
+			const std::string pattern = base + "{channel}" + extension;
+			const RequestKind kind = requestKindFromPath(extension);
+			auto handler = [&context, kind](const ExchangePtr &ex) {
+				live(context, ex, kind);
+			};
+			router.add("GET", pattern, handler);
+			router.add("HEAD", pattern, handler);
+		}
+		auto resourceHandler = [&context](const ExchangePtr &ex) {
+			liveResource(context, ex);
 		};
-		router.add("GET", pattern, handler);
-		router.add("HEAD", pattern, handler);
+		router.add("GET", base + "{channel}/{resource}", resourceHandler);
+		router.add("HEAD", base + "{channel}/{resource}", resourceHandler);
+		auto branchHandler = [&context](const ExchangePtr &ex) {
+			LiveTarget target = resolveLive(context, ex);
+			if (target.error)
+				return refuse(ex, target);
+			serveBranchResource(context, ex, target.channel, ex->param("variant"),
+					    ex->param("resource"));
+		};
+		router.add("GET", base + "{channel}/{variant}/{resource}", branchHandler);
+		router.add("HEAD", base + "{channel}/{variant}/{resource}", branchHandler);
 	}
-	auto resourceHandler = [&context](const ExchangePtr &ex) {
-		liveResource(context, ex);
-	};
-	router.add("GET", "/live/{proxy}/{channel}/{resource}", resourceHandler);
-	router.add("HEAD", "/live/{proxy}/{channel}/{resource}", resourceHandler);
-	auto branchHandler = [&context](const ExchangePtr &ex) {
-		LiveTarget target = resolveLive(context, ex);
-		if (target.error)
-			return ex->respond(*target.error);
-		serveBranchResource(context, ex, target.channel, ex->param("variant"),
-				    ex->param("resource"));
-	};
-	router.add("GET", "/live/{proxy}/{channel}/{variant}/{resource}", branchHandler);
-	router.add("HEAD", "/live/{proxy}/{channel}/{variant}/{resource}", branchHandler);
 }
 
 void addSessionRoutes(Router &router, ServerContext &context)

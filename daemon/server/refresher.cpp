@@ -66,6 +66,12 @@ void SourceRefresher::tick()
 
 void SourceRefresher::refresh(const Source &source)
 {
+	if (auto problem = context_.urlPolicy.check(source.url, UrlUse::List)) {
+		lastFailure_[source.id] = g_get_real_time() / G_USEC_PER_SEC;
+		logWithFields(G_LOG_LEVEL_WARNING, {{kFieldSource, source.name}},
+			      "not refreshing %s: %s", source.name.c_str(), problem->c_str());
+		return;
+	}
 	inFlight_.insert(source.id);
 	const Id id = source.id;
 	const std::string name = source.name;
@@ -78,7 +84,8 @@ void SourceRefresher::refresh(const Source &source)
 			 inFlight_.erase(id);
 			 const int64_t now = g_get_real_time() / G_USEC_PER_SEC;
 			 if (error.empty()) {
-				 auto imported = importM3uText(*context_.store, id, text);
+				 auto imported = importM3uText(*context_.store, id, text,
+							       context_.urlPolicy);
 				 if (imported) {
 					 lastFailure_.erase(id);
 					 logWithFields(G_LOG_LEVEL_MESSAGE, {{kFieldSource, name}},

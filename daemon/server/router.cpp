@@ -5,8 +5,9 @@
  * Method + path-pattern routing over SoupServer, with the checks every API request gets.
  *
  * A request passes through two libsoup handlers. The early one runs once the headers are in:
- * it matches the route, checks the API token, the declared body size and the content type,
- * and answers right away when one fails, so libsoup never reads that body. Otherwise it takes
+ * it matches the route, checks the admin credential, the declared body size and the content
+ * type, and answers right away when one fails, so libsoup never reads that body (a wrong
+ * credential is answered after a delay, the message paused meanwhile). Otherwise it takes
  * the body over (libsoup's own accumulation is switched off) and keeps at most the route's
  * limit of it, so a chunked body without a Content-Length cannot fill memory either. The main
  * handler runs once the body is in and calls the route's handler.
@@ -73,7 +74,61 @@ std::vector<std::string_view> split(std::string_view path)
 	return segments;
 }
 
-/* SHA-256 of both, then a comparison whose time does not depend on where they differ. */
+/* The path as logged: a {key} segment of the pattern (a stream key) is left out. */
+std::string redactedPath(std::string_view pattern, std::string_view path)
+{
+	if (pattern.find("{key}") == std::string_view::npos)
+		return std::string(path);
+	std::vector<std::string_view> want = split(pattern);
+	std::vector<std::string_view> have = split(path);
+	if (want.size() != have.size())
+		return std::string(path);
+	std::string out;
+	for (size_t i = 0; i < have.size(); i++)
+		out += "/" + std::string(want[i] == "{key}" ? "..." : have[i]);
+	return out;
+}
+
+/* 401 for an admin route without the right credential. */
+Response unauthorized(bool wrong)
+{
+	Response response = errorResponse(
+		{401,
+		 "unauthorized",
+		 std::string(wrong ? "the admin token is wrong" : "this needs the admin token")
+			 + ": send \"Authorization: Bearer TOKEN\". sluiced prints its token in "
+			   "its log when it makes it and keeps it in the file admin-token of its "
+			   "state directory, unless api_token is configured; peers in "
+			   "trusted_addresses need none",
+		 {}});
+	response.header("WWW-Authenticate",
+			wrong ? "Bearer realm=\"sluice\", error=\"invalid_token\""
+			      : "Bearer realm=\"sluice\"");
+	return response;
+}
+
+/* Headers a reverse proxy adds: a request carrying one came from elsewhere, whatever its
+ * peer address says. */
+constexpr const char *kForwardingHeaders[]
+	= {"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP"};
+
+} /* namespace */
+
+struct Router::Route {
+	std::string method;
+	std::string pattern;
+	Handler handler;
+	BodyKind body = BodyKind::None;
+};
+
+/* What the early handler leaves on a message for the main handler. */
+struct Router::Pending {
+	int64_t startUs = 0;
+	uint64_t limit = 0;
+	std::string body;
+	bool tooLarge = false;
+};
+
 bool constantTimeEqual(std::string_view a, std::string_view b)
 {
 	auto digest = [](std::string_view text) {
@@ -93,22 +148,10 @@ bool constantTimeEqual(std::string_view a, std::string_view b)
 	return diff == 0;
 }
 
-} /* namespace */
-
-struct Router::Route {
-	std::string method;
-	std::string pattern;
-	Handler handler;
-	BodyKind body = BodyKind::None;
-};
-
-/* What the early handler leaves on a message for the main handler. */
-struct Router::Pending {
-	int64_t startUs = 0;
-	uint64_t limit = 0;
-	std::string body;
-	bool tooLarge = false;
-};
+bool isAdminPath(std::string_view path)
+{
+	return path.starts_with("/api/") || path == "/api" || path == "/metrics";
+}
 
 std::optional<PathParams> matchPattern(std::string_view pattern, std::string_view path)
 {
@@ -221,6 +264,19 @@ std::string Exchange::clientAddress() const
 	return host ? host : "";
 }
 
+void Exchange::refuseFailedCredential(Response response, std::string_view what)
+{
+	const uint32_t delayMs = router_.failed(message_, route_, what);
+	router_.later(delayMs, [self = shared_from_this(), response = std::move(response)] {
+		self->respond(response);
+	});
+}
+
+void Exchange::acceptedCredential()
+{
+	router_.throttle_.succeed(clientAddress());
+}
+
 void Exchange::respond(Response response)
 {
 	if (responded_)
@@ -241,7 +297,40 @@ Router::Router(RouterOptions options) : options_(std::move(options))
 {
 }
 
-Router::~Router() = default;
+/* A later() call waiting for its time. */
+struct Router::Delayed {
+	Router *router = nullptr;
+	guint id = 0;
+	std::function<void()> then;
+};
+
+Router::~Router()
+{
+	/* Dropped unrun: an exchange among them answers 500 as it goes (its destructor). */
+	for (const auto &[id, delayed] : delayed_)
+		g_source_remove(id);
+	std::map<guint, std::unique_ptr<Delayed>> dropped;
+	dropped.swap(delayed_);
+}
+
+void Router::later(uint32_t delayMs, std::function<void()> then)
+{
+	auto delayed = std::make_unique<Delayed>();
+	delayed->router = this;
+	delayed->then = std::move(then);
+	Delayed *raw = delayed.get();
+	raw->id = g_timeout_add(
+		delayMs,
+		[](gpointer data) {
+			auto *due = static_cast<Delayed *>(data);
+			auto node = due->router->delayed_.extract(due->id);
+			if (!node.empty())
+				node.mapped()->then();
+			return G_SOURCE_REMOVE;
+		},
+		raw);
+	delayed_.emplace(raw->id, std::move(delayed));
+}
 
 void Router::add(std::string method, std::string pattern, Handler handler, BodyKind body)
 {
@@ -293,37 +382,57 @@ const Router::Route *Router::find(std::string_view method, std::string_view path
 	return found;
 }
 
-bool Router::authorized(SoupServerMessage *message) const
+bool Router::trustedPeer(SoupServerMessage *message) const
 {
-	if (options_.apiToken.empty())
-		return true;
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(message);
+	for (const char *name : kForwardingHeaders) {
+		if (soup_message_headers_get_one(headers, name))
+			return false;
+	}
+	const char *peer = soup_server_message_get_remote_host(message);
+	return peer && anyContains(options_.trusted, peer);
+}
+
+Router::Credential Router::credential(SoupServerMessage *message) const
+{
+	if (options_.adminToken.empty() || trustedPeer(message))
+		return Credential::NotNeeded;
 	const char *value = soup_message_headers_get_one(
 		soup_server_message_get_request_headers(message), "Authorization");
 	if (!value)
-		return false;
+		return Credential::Missing;
 	std::string_view header = trim(value);
 	constexpr std::string_view kScheme = "bearer ";
 	if (header.size() <= kScheme.size()
 	    || asciiLower(header.substr(0, kScheme.size())) != kScheme)
-		return false;
-	return constantTimeEqual(trim(header.substr(kScheme.size())), options_.apiToken);
+		return Credential::Wrong;
+	return constantTimeEqual(trim(header.substr(kScheme.size())), options_.adminToken)
+		? Credential::Valid
+		: Credential::Wrong;
+}
+
+uint32_t Router::failed(SoupServerMessage *message, const std::string &route, std::string_view what)
+{
+	const char *remote = soup_server_message_get_remote_host(message);
+	const std::string peer = remote ? remote : "";
+	const FailureThrottle::Verdict verdict = throttle_.fail(peer, g_get_monotonic_time());
+	const std::string path
+		= redactedPath(route, g_uri_get_path(soup_server_message_get_uri(message)));
+	const std::string kind(what);
+	logWithFields(G_LOG_LEVEL_WARNING,
+		      {{kFieldClientAddr, peer},
+		       {"SLUICE_HTTP_METHOD", soup_server_message_get_method(message)},
+		       {"SLUICE_HTTP_ROUTE", route}},
+		      "refused a wrong %s from %s for %s %s: failure %u from this address, "
+		      "answered after %u ms",
+		      kind.c_str(), peer.c_str(), soup_server_message_get_method(message),
+		      path.c_str(), verdict.failures, verdict.delayMs);
+	return verdict.delayMs;
 }
 
 std::optional<Response> Router::checkHeaders(SoupServerMessage *message, const Route *route,
 					     uint64_t &limit) const
 {
-	const char *path = g_uri_get_path(soup_server_message_get_uri(message));
-	if (g_str_has_prefix(path, "/api/") && !authorized(message)) {
-		Response response = errorResponse(
-			{401,
-			 "unauthorized",
-			 "this API needs a token: send \"Authorization: Bearer TOKEN\" with the "
-			 "api_token of sluiced's configuration",
-			 {}});
-		response.header("WWW-Authenticate", "Bearer realm=\"sluice\"");
-		return response;
-	}
-
 	SoupMessageHeaders *headers = soup_server_message_get_request_headers(message);
 	const char *contentType = soup_message_headers_get_one(headers, "Content-Type");
 	const BodyKind kind = route ? route->body : BodyKind::None;
@@ -373,25 +482,61 @@ void Router::earlyHandler(SoupServer *, SoupServerMessage *message, const char *
 	PathParams params;
 	const Route *route
 		= self->find(soup_server_message_get_method(message), path, allowed, params);
+	const std::string pattern = route ? route->pattern : kUnmatched;
+	if (isAdminPath(path)) {
+		const Credential given = self->credential(message);
+		if (given == Credential::Missing || given == Credential::Wrong) {
+			const bool wrong = given == Credential::Wrong;
+			const uint32_t delayMs
+				= wrong ? self->failed(message, pattern, "admin token") : 0;
+			self->refuseEarly(message, pattern, pending->startUs, unauthorized(wrong),
+					  delayMs);
+			return;
+		}
+		if (given == Credential::Valid) {
+			const char *peer = soup_server_message_get_remote_host(message);
+			self->throttle_.succeed(peer ? peer : "");
+		}
+	}
 	std::optional<Response> early = self->checkHeaders(message, route, pending->limit);
 	if (early) {
-		/* The body stays unread: the connection cannot be reused. */
-		early->header("Connection", "close");
-		SoupMessageHeaders *headers = soup_server_message_get_request_headers(message);
-		const bool bodyFollows
-			= soup_message_headers_get_encoding(headers) == SOUP_ENCODING_CHUNKED
-			|| soup_message_headers_get_content_length(headers) > 0;
-		const bool expectsContinue = soup_message_headers_get_expectations(headers)
-			& SOUP_EXPECTATION_CONTINUE;
-		const std::string pattern = route ? route->pattern : kUnmatched;
-		if (bodyFollows && !expectsContinue)
-			self->refuseUnread(message, pattern, pending->startUs, *early);
-		else
-			self->finish(message, pattern, pending->startUs, *early);
+		self->refuseEarly(message, pattern, pending->startUs, std::move(*early), 0);
 		return;
 	}
 	soup_message_body_set_accumulate(soup_server_message_get_request_body(message), FALSE);
 	g_signal_connect(message, "got-chunk", G_CALLBACK(gotChunk), pending);
+}
+
+void Router::refuseEarly(SoupServerMessage *message, const std::string &pattern, int64_t startUs,
+			 Response response, uint32_t delayMs)
+{
+	/* The body stays unread: the connection cannot be reused. */
+	response.header("Connection", "close");
+	SoupMessageHeaders *headers = soup_server_message_get_request_headers(message);
+	const bool bodyFollows = soup_message_headers_get_encoding(headers) == SOUP_ENCODING_CHUNKED
+		|| soup_message_headers_get_content_length(headers) > 0;
+	const bool expectsContinue
+		= soup_message_headers_get_expectations(headers) & SOUP_EXPECTATION_CONTINUE;
+	const bool unread = bodyFollows && !expectsContinue;
+	if (delayMs == 0) {
+		if (unread)
+			refuseUnread(message, pattern, startUs, response);
+		else
+			finish(message, pattern, startUs, response);
+		return;
+	}
+	/* Paused before the body is read; answered (and the body skipped) when the delay is up. */
+	soup_server_message_pause(message);
+	std::shared_ptr<SoupServerMessage> held(SOUP_SERVER_MESSAGE(g_object_ref(message)),
+						g_object_unref);
+	later(delayMs, [this, held, pattern, startUs, response, unread] {
+		if (unread) {
+			refuseUnread(held.get(), pattern, startUs, response);
+			return;
+		}
+		finish(held.get(), pattern, startUs, response);
+		soup_server_message_unpause(held.get());
+	});
 }
 
 void Router::gotChunk(SoupServerMessage *, GBytes *chunk, gpointer data)
@@ -531,7 +676,8 @@ void Router::record(SoupServerMessage *message, const std::string &route, int64_
 	const double seconds = static_cast<double>(g_get_monotonic_time() - startUs) / 1e6;
 	metrics_.record(route, method, status, seconds);
 
-	const char *path = g_uri_get_path(soup_server_message_get_uri(message));
+	const std::string path
+		= redactedPath(route, g_uri_get_path(soup_server_message_get_uri(message)));
 	const char *remote = soup_server_message_get_remote_host(message);
 	std::string code = std::to_string(status);
 	logWithFields(G_LOG_LEVEL_INFO,
@@ -539,7 +685,7 @@ void Router::record(SoupServerMessage *message, const std::string &route, int64_
 		       {"SLUICE_HTTP_METHOD", method},
 		       {"SLUICE_HTTP_ROUTE", route},
 		       {"SLUICE_HTTP_STATUS", code}},
-		      "%s %s %u (%.1f ms)", method, path, status, seconds * 1000);
+		      "%s %s %u (%.1f ms)", method, path.c_str(), status, seconds * 1000);
 }
 
 } /* namespace sluice */

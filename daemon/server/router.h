@@ -3,7 +3,7 @@
  * Copyright (C) 2026 Sluice authors
  *
  * Method + path-pattern routing over SoupServer, with the checks every API request gets
- * (token, body size, content type), metrics and the access log.
+ * (admin credential, body size, content type), metrics and the access log.
  */
 
 #pragma once
@@ -20,8 +20,10 @@
 
 #include <libsoup/soup.h>
 
+#include "addressrange.h"
 #include "http.h"
 #include "metrics.h"
+#include "throttle.h"
 
 namespace sluice {
 
@@ -54,6 +56,17 @@ std::optional<PathParams> matchPattern(std::string_view pattern, std::string_vie
 /* Whether a Content-Type's media type (parameters ignored) is one of the M3U types. */
 bool isM3uContentType(std::string_view contentType);
 
+/*
+ * The admin routes: everything under /api/ (configuration, sessions, the explainer, the API
+ * document) and /metrics (it names channels and clients). Peers outside the trusted addresses
+ * need the admin token for them. Playlists, stream URLs and /healthz are open: players cannot
+ * log in.
+ */
+bool isAdminPath(std::string_view path);
+
+/* SHA-256 of both, then a comparison whose time does not depend on where they differ. */
+bool constantTimeEqual(std::string_view a, std::string_view b);
+
 class Router;
 
 /*
@@ -61,7 +74,7 @@ class Router;
  * the shared pointer and answers later from the main context: the router pauses the message
  * meanwhile. Main thread only.
  */
-class Exchange
+class Exchange : public std::enable_shared_from_this<Exchange>
 {
 public:
 	Exchange(Router &router, SoupServerMessage *message, std::string route, PathParams params,
@@ -90,6 +103,14 @@ public:
 
 	void respond(Response response);
 	bool responded() const { return responded_; }
+	/*
+	 * Answers a wrong credential (what: "stream key") after the delay the router's failure
+	 * throttle gives the client's address, and logs it (address, route; never the
+	 * credential). The main loop runs meanwhile.
+	 */
+	void refuseFailedCredential(Response response, std::string_view what);
+	/* A credential that matched: forget the client's failures. */
+	void acceptedCredential();
 
 private:
 	friend class Router;
@@ -111,7 +132,11 @@ using ExchangePtr = std::shared_ptr<Exchange>;
 using Handler = std::function<void(const ExchangePtr &)>;
 
 struct RouterOptions {
-	std::string apiToken; /* empty: /api/ is open */
+	/* What admin routes ask of untrusted peers (Bearer); empty: they are open to everyone
+	 * (only in the route table Server::routeTable() builds). */
+	std::string adminToken;
+	/* Peers that need no admin token (a request via a reverse proxy never counts as one). */
+	std::vector<AddressRange> trusted;
 	uint64_t maxBodyBytes = 1024 * 1024;
 	uint64_t maxUploadBytes = 64 * 1024 * 1024;
 };
@@ -138,6 +163,15 @@ private:
 	friend class Exchange;
 	struct Route;
 	struct Pending;
+	struct Delayed;
+
+	/* What an admin route's request carries. */
+	enum class Credential {
+		NotNeeded, /* a trusted peer, or no admin token configured */
+		Valid,
+		Missing, /* no Authorization header */
+		Wrong, /* another token, another scheme, a malformed header */
+	};
 
 	static void earlyHandler(SoupServer *, SoupServerMessage *, const char *, GHashTable *,
 				 gpointer);
@@ -151,7 +185,14 @@ private:
 	/* The early checks: an error to answer with before the body is read, or nullopt. */
 	std::optional<Response> checkHeaders(SoupServerMessage *message, const Route *route,
 					     uint64_t &limit) const;
-	bool authorized(SoupServerMessage *message) const;
+	Credential credential(SoupServerMessage *message) const;
+	bool trustedPeer(SoupServerMessage *message) const;
+	/* Records a failed credential of message's peer: logs it, returns the delay to answer
+	 * after. */
+	uint32_t failed(SoupServerMessage *message, const std::string &route,
+			std::string_view what);
+	/* Runs then after delayMs on the main context; dropped unrun with the router. */
+	void later(uint32_t delayMs, std::function<void()> then);
 	/* Sets the response, counts it and logs it. */
 	void finish(SoupServerMessage *message, const std::string &route, int64_t startUs,
 		    const Response &response);
@@ -161,12 +202,18 @@ private:
 	 */
 	void refuseUnread(SoupServerMessage *message, const std::string &route, int64_t startUs,
 			  const Response &response);
+	/* Answers from the early handler, now or after delayMs, the body left unread. */
+	void refuseEarly(SoupServerMessage *message, const std::string &pattern, int64_t startUs,
+			 Response response, uint32_t delayMs);
 	void record(SoupServerMessage *message, const std::string &route, int64_t startUs,
 		    unsigned status);
 
 	RouterOptions options_;
 	std::vector<std::unique_ptr<Route>> routes_;
 	HttpMetrics metrics_;
+	FailureThrottle throttle_;
+	std::map<guint, std::unique_ptr<Delayed>>
+		delayed_; /* pending later() calls, by source id */
 };
 
 } /* namespace sluice */

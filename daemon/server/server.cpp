@@ -19,7 +19,8 @@ namespace {
 RouterOptions routerOptions(const Config &config)
 {
 	RouterOptions options;
-	options.apiToken = config.apiToken;
+	options.adminToken = config.apiToken;
+	options.trusted = config.trustedAddresses;
 	options.maxBodyBytes = config.maxBodyBytes;
 	options.maxUploadBytes = config.maxUploadBytes;
 	return options;
@@ -84,6 +85,7 @@ Server::Server(Store &store, const Config &config, ClientRules clientRules, Chan
 	context_->store = &store;
 	context_->engine = engine;
 	context_->config = config;
+	context_->urlPolicy = UrlPolicy(config.mediaDirs);
 	context_->clientRules = std::move(clientRules);
 	context_->session
 		= soup_session_new_with_options("timeout", 30, "idle-timeout", 60, nullptr);

@@ -26,7 +26,12 @@ class SourceRefresher;
 class Server
 {
 public:
-	/* store and engine (null: smart mode answers 503) must outlive the server. */
+	/*
+	 * store and engine (null: smart mode answers 503) must outlive the server.
+	 * config.apiToken is the admin token (loadAdminToken(): the configured one or the state
+	 * directory's); config.mediaDirs every directory file:// URLs may name (the demo's
+	 * included).
+	 */
 	Server(Store &store, const Config &config, ClientRules clientRules,
 	       ChannelManager *engine = nullptr);
 	~Server();

@@ -15,8 +15,8 @@ namespace sluice {
 
 namespace {
 
-constexpr std::string_view kProxySelect = "SELECT id, name, mode, profile_id, first_number "
-					  "FROM proxies";
+constexpr std::string_view kProxySelect = "SELECT id, name, mode, profile_id, first_number, "
+					  "stream_key FROM proxies";
 
 Proxy readProxy(const Statement &row)
 {
@@ -26,17 +26,25 @@ Proxy readProxy(const Statement &row)
 	proxy.mode = parseProxyMode(row.text(2)).value_or(ProxyMode::Smart);
 	proxy.profileId = row.isNull(3) ? 0 : row.int64(3);
 	proxy.firstNumber = row.uint32(4);
+	proxy.streamKey = row.isNull(5) ? "" : row.text(5);
 	return proxy;
 }
 
-/* Binds name, mode, profile_id, first_number to parameters 1-4. */
+/* Binds name, mode, profile_id, first_number, stream_key to parameters 1-5. */
 void bindProxy(Statement &statement, const Proxy &proxy)
 {
 	statement.bind(1, proxy.name)
 		.bind(2, toString(proxy.mode))
 		.bindId(3, proxy.profileId)
 		.bind(4, static_cast<int64_t>(proxy.firstNumber));
+	if (proxy.streamKey.empty())
+		statement.bindNull(5);
+	else
+		statement.bind(5, proxy.streamKey);
 }
+
+constexpr size_t kMinStreamKey = 8;
+constexpr size_t kMaxStreamKey = 128;
 
 /* RFC 3986 unreserved characters: the name goes into URL paths as it is. */
 bool urlSafe(std::string_view name)
@@ -58,6 +66,13 @@ StoreResult<void> Store::checkProxyReferences(const Proxy &proxy) const
 			       "proxy name '" + proxy.name
 				       + "' appears in URLs: use letters, digits, '-', '_', "
 					 "'.' and '~' only");
+	if (!proxy.streamKey.empty()
+	    && (!urlSafe(proxy.streamKey) || proxy.streamKey.size() < kMinStreamKey
+		|| proxy.streamKey.size() > kMaxStreamKey))
+		return invalid("stream_key",
+			       "a stream key appears in URLs: use " + std::to_string(kMinStreamKey)
+				       + " to " + std::to_string(kMaxStreamKey)
+				       + " letters, digits, '-', '_', '.' and '~'");
 
 	sqlite3 *db = db_.get();
 	if (proxy.profileId != 0) {
@@ -138,7 +153,7 @@ StoreResult<Proxy> Store::createProxy(const Proxy &proxy)
 
 	auto insert = Statement::prepare(db,
 					 "INSERT INTO proxies (name, mode, profile_id, "
-					 "first_number) VALUES (?, ?, ?, ?)");
+					 "first_number, stream_key) VALUES (?, ?, ?, ?, ?)");
 	if (!insert)
 		return insert.error();
 	bindProxy(*insert, proxy);
@@ -238,11 +253,12 @@ StoreResult<Proxy> Store::updateProxy(const Proxy &proxy)
 
 	auto update = Statement::prepare(db,
 					 "UPDATE proxies SET name = ?, mode = ?, "
-					 "profile_id = ?, first_number = ? WHERE id = ?");
+					 "profile_id = ?, first_number = ?, stream_key = ? "
+					 "WHERE id = ?");
 	if (!update)
 		return update.error();
 	bindProxy(*update, proxy);
-	update->bind(5, static_cast<int64_t>(proxy.id));
+	update->bind(6, static_cast<int64_t>(proxy.id));
 	if (auto updated = update->run(); !updated)
 		return describeConflict(updated.error(), "proxy", proxy.name);
 	if (auto written = writeProxyChannels(proxy); !written)

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <regex>
 
 #include <glib/gstdio.h>
@@ -108,9 +109,10 @@ bool Sluiced::start(const std::string &stateDir, const std::string &configText,
 			G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE));
 	for (const char *name :
 	     {"NOTIFY_SOCKET", "STATE_DIRECTORY", "CONFIGURATION_DIRECTORY", "SLUICE_CONFIG",
-	      "SLUICE_SOURCE_ROOT", "SLUICE_GOLDEN_DIR", "SLUICE_API_TOKEN", "SLUICE_CLIENT_RULES",
-	      "SLUICE_DEMO", "SLUICE_LISTEN", "SLUICE_STATE_DIR", "SLUICE_LOG_LEVEL",
-	      "WATCHDOG_USEC", "JOURNAL_STREAM"})
+	      "SLUICE_SOURCE_ROOT", "SLUICE_GOLDEN_DIR", "SLUICE_API_TOKEN",
+	      "SLUICE_TRUSTED_ADDRESSES", "SLUICE_MEDIA_DIRS", "SLUICE_CLIENT_RULES", "SLUICE_DEMO",
+	      "SLUICE_LISTEN", "SLUICE_STATE_DIR", "SLUICE_LOG_LEVEL", "WATCHDOG_USEC",
+	      "JOURNAL_STREAM"})
 		g_subprocess_launcher_unsetenv(launcher, name);
 	for (const auto &[name, value] : env)
 		g_subprocess_launcher_setenv(launcher, name.c_str(), value.c_str(), TRUE);
@@ -309,6 +311,106 @@ std::string rawRequest(uint16_t port, const std::string &bytes)
 		}
 	}
 	return answer;
+}
+
+Reply requestFrom(const std::string &localAddress, const std::string &method,
+		  const std::string &url,
+		  const std::vector<std::pair<std::string, std::string>> &headers,
+		  const std::string &body, const std::string &contentType)
+{
+	Reply reply;
+	g_autoptr(GUri) uri = g_uri_parse(url.c_str(), G_URI_FLAGS_ENCODED, nullptr);
+	if (!uri || !g_uri_get_host(uri)) {
+		reply.error = "bad URL " + url;
+		return reply;
+	}
+	g_autoptr(GSocketClient) client = g_socket_client_new();
+	g_socket_client_set_timeout(client, 30);
+	g_autoptr(GInetAddress) local = g_inet_address_new_from_string(localAddress.c_str());
+	g_autoptr(GSocketAddress) bind = g_inet_socket_address_new(local, 0);
+	g_socket_client_set_local_address(client, bind);
+	g_autoptr(GError) error = nullptr;
+	g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host(
+		client, g_uri_get_host(uri), static_cast<guint16>(g_uri_get_port(uri)), nullptr,
+		&error);
+	if (!connection) {
+		reply.error = error->message;
+		return reply;
+	}
+
+	std::string target = g_uri_get_path(uri);
+	if (const char *query = g_uri_get_query(uri))
+		target += std::string("?") + query;
+	std::string request = method + " " + target + " HTTP/1.1\r\nHost: " + g_uri_get_host(uri)
+		+ ":" + std::to_string(g_uri_get_port(uri)) + "\r\nConnection: close\r\n";
+	for (const auto &[name, value] : headers)
+		request += name + ": " + value + "\r\n";
+	if (!contentType.empty())
+		request += "Content-Type: " + contentType + "\r\n";
+	if (!body.empty() || !contentType.empty())
+		request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+	request += "\r\n" + body;
+	GOutputStream *out = g_io_stream_get_output_stream(G_IO_STREAM(connection));
+	if (!g_output_stream_write_all(out, request.data(), request.size(), nullptr, nullptr,
+				       &error)) {
+		reply.error = error->message;
+		return reply;
+	}
+
+	/* Connection: close: the answer ends where the stream does. */
+	GInputStream *in = g_io_stream_get_input_stream(G_IO_STREAM(connection));
+	std::string answer;
+	char buffer[16384];
+	while (true) {
+		gssize n = g_input_stream_read(in, buffer, sizeof(buffer), nullptr, nullptr);
+		if (n <= 0)
+			break;
+		answer.append(buffer, static_cast<size_t>(n));
+	}
+	const size_t end = answer.find("\r\n\r\n");
+	if (end == std::string::npos || !answer.starts_with("HTTP/1.")) {
+		reply.error = "no HTTP answer";
+		return reply;
+	}
+	std::string head = answer.substr(0, end);
+	reply.body = answer.substr(end + 4);
+	size_t line = head.find("\r\n");
+	reply.status = static_cast<unsigned>(std::atoi(head.c_str() + head.find(' ') + 1));
+	while (line != std::string::npos) {
+		const size_t next = head.find("\r\n", line + 2);
+		const std::string field = head.substr(line + 2, next - line - 2);
+		line = next;
+		const size_t colon = field.find(':');
+		if (colon == std::string::npos)
+			continue;
+		std::string name = field.substr(0, colon);
+		std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) {
+			return static_cast<char>(g_ascii_tolower(c));
+		});
+		reply.headers[name] = field.substr(field.find_first_not_of(' ', colon + 1));
+	}
+	if (reply.header("Transfer-Encoding") == "chunked") {
+		std::string decoded;
+		size_t at = 0;
+		while (at < reply.body.size()) {
+			const size_t size = std::strtoul(reply.body.c_str() + at, nullptr, 16);
+			const size_t data = reply.body.find("\r\n", at);
+			if (size == 0 || data == std::string::npos)
+				break;
+			decoded += reply.body.substr(data + 2, size);
+			at = data + 2 + size + 2;
+		}
+		reply.body = decoded;
+	}
+	return reply;
+}
+
+std::string resolveUrl(const std::string &base, const std::string &reference)
+{
+	g_autoptr(GError) error = nullptr;
+	g_autofree char *resolved = g_uri_resolve_relative(base.c_str(), reference.c_str(),
+							   G_URI_FLAGS_ENCODED, &error);
+	return resolved ? resolved : "";
 }
 
 /* Json */

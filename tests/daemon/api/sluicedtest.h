@@ -124,6 +124,19 @@ private:
 /* Writes raw bytes to 127.0.0.1:port and reads the answer until the server closes. */
 std::string rawRequest(uint16_t port, const std::string &bytes);
 
+/*
+ * One HTTP/1.1 request from a given local address, e.g. 127.0.0.2: a peer sluiced does not
+ * trust when told to trust 127.0.0.1 only (Linux routes all of 127.0.0.0/8 to lo). Redirects
+ * are not followed; a chunked body is decoded.
+ */
+Reply requestFrom(const std::string &localAddress, const std::string &method,
+		  const std::string &url,
+		  const std::vector<std::pair<std::string, std::string>> &headers = {},
+		  const std::string &body = {}, const std::string &contentType = {});
+
+/* url resolved against base, as a player resolves a playlist's URIs. */
+std::string resolveUrl(const std::string &base, const std::string &reference);
+
 /* A parsed JSON document, read with JSONPath expressions ("$.error.code", "$[0].id"). */
 class Json
 {

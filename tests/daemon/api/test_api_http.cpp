@@ -286,11 +286,13 @@ TEST_F(ApiHttp, EveryRouteIsInTheOpenApiDocument)
 	EXPECT_EQ(reply.body, yaml);
 }
 
+/* With nobody trusted, this machine needs the configured token too. */
 TEST(ApiToken, ProtectsTheApiOnly)
 {
 	TempDir dir;
 	Sluiced sluiced;
-	ASSERT_TRUE(sluiced.start(dir.file("state"), "[server]\napi_token = s3cret-Token_1\n",
+	ASSERT_TRUE(sluiced.start(dir.file("state"),
+				  "[server]\napi_token = s3cret-Token_1\ntrusted_addresses =\n",
 				  {"--demo"}))
 		<< sluiced.output();
 	Http http;
@@ -316,12 +318,19 @@ TEST(ApiToken, ProtectsTheApiOnly)
 	EXPECT_EQ(post.status, 401u);
 	EXPECT_EQ(http.get(sluiced.base() + "/api/v1/nothing").status, 401u);
 
-	/* Players and monitoring need no token. */
+	/* Players and health checks need no token; metrics name channels and clients. */
 	EXPECT_EQ(http.get(sluiced.base() + "/healthz").status, 200u);
-	EXPECT_EQ(http.get(sluiced.base() + "/metrics").status, 200u);
+	EXPECT_EQ(http.get(sluiced.base() + "/metrics").status, 401u);
+	EXPECT_EQ(
+		http.get(sluiced.base() + "/metrics", {{"Authorization", "Bearer s3cret-Token_1"}})
+			.status,
+		200u);
 	EXPECT_EQ(http.get(sluiced.base() + "/proxy/demo.m3u").status, 200u);
 	EXPECT_EQ(http.get(sluiced.base() + "/live/direct/1").status, 302u);
+	/* The configured token is used; no admin-token file is made. */
+	EXPECT_FALSE(g_file_test(dir.file("state/admin-token").c_str(), G_FILE_TEST_EXISTS));
 	EXPECT_EQ(sluiced.stop(), 0);
+	EXPECT_EQ(sluiced.output().find("s3cret-Token_1"), std::string::npos) << sluiced.output();
 }
 
 } /* namespace */

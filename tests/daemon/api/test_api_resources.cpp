@@ -286,8 +286,8 @@ TEST_F(ApiResources, SourceValidation)
 		    "required", "name");
 	expectError(http_.postJson(api("/sources"), R"({"name":"Nothing"})"), 400, "required",
 		    "url");
-	expectError(http_.postJson(api("/sources"), R"({"name":"Ftp","url":"ftp://x/list"})"), 400,
-		    "invalid_value", "url");
+	expectError(http_.postJson(api("/sources"), R"({"name":"Ftp","url":"ftp://x/list"})"), 422,
+		    "url_not_allowed", "url");
 	expectError(http_.postJson(api("/sources"),
 				   R"({"name":"N","url":"http://x","max_streams":-1})"),
 		    400, "out_of_range", "max_streams");

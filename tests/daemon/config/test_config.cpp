@@ -196,9 +196,11 @@ TEST_F(ConfigTest, EveryKeyHasAnEnvironmentVariable)
 		{"SLUICE_LISTEN", "127.0.0.1:0"},
 		{"SLUICE_PUBLIC_URL", "https://tv.example.net/"},
 		{"SLUICE_API_TOKEN", "s3cret-token"},
+		{"SLUICE_TRUSTED_ADDRESSES", "127.0.0.1, ::1/128"},
 		{"SLUICE_MAX_BODY_BYTES", "2M"},
 		{"SLUICE_MAX_UPLOAD_BYTES", "1G"},
 		{"SLUICE_STATE_DIR", "/srv/sluice"},
+		{"SLUICE_MEDIA_DIRS", "/srv/media, /mnt/tv/"},
 		{"SLUICE_LOG_LEVEL", "debug"},
 		{"SLUICE_CHANNEL_IDLE_TIMEOUT", "0"},
 		{"SLUICE_CLIENT_IDLE_TIMEOUT", "120"},
@@ -217,6 +219,9 @@ TEST_F(ConfigTest, EveryKeyHasAnEnvironmentVariable)
 	EXPECT_EQ(config.listenPort, 0);
 	EXPECT_EQ(config.publicUrl, "https://tv.example.net");
 	EXPECT_EQ(config.apiToken, "s3cret-token");
+	ASSERT_EQ(config.trustedAddresses.size(), 2u);
+	EXPECT_EQ(config.trustedAddresses[1].text(), "::1");
+	EXPECT_EQ(config.mediaDirs, (std::vector<std::string> {"/srv/media", "/mnt/tv"}));
 	EXPECT_EQ(config.maxBodyBytes, 2u * 1024 * 1024);
 	EXPECT_EQ(config.maxUploadBytes, uint64_t(1) << 30);
 	EXPECT_EQ(config.stateDir, "/srv/sluice");
@@ -226,7 +231,7 @@ TEST_F(ConfigTest, EveryKeyHasAnEnvironmentVariable)
 	EXPECT_EQ(config.segmentDurationS, 6u);
 	EXPECT_EQ(config.startTimeoutS, 30u);
 	EXPECT_EQ(config.coordinatorPort, 9999);
-	/* Loopback only: no warning about an open API. */
+	/* Loopback only: no warning about trusted networks. */
 	EXPECT_TRUE(loaded->warnings.empty());
 }
 
@@ -369,17 +374,53 @@ TEST_F(ConfigTest, UnknownKeysAndGroupsAreWarnings)
 	EXPECT_EQ(loaded->warnings[1], file + ": unknown group [serverr], ignored");
 }
 
-TEST_F(ConfigTest, OpenApiOnTheNetworkIsAWarning)
+TEST_F(ConfigTest, TrustedAddresses)
 {
+	/* This machine only by default; no warning: the admin token guards the rest. */
 	std::optional<LoadedConfig> loaded = load({});
 	ASSERT_TRUE(loaded);
-	ASSERT_EQ(loaded->warnings.size(), 1u);
-	EXPECT_TRUE(contains(loaded->warnings[0], "api_token is not set")) << loaded->warnings[0];
-	EXPECT_TRUE(contains(loaded->warnings[0], "0.0.0.0:8080")) << loaded->warnings[0];
-
-	loaded = load({}, {{"SLUICE_API_TOKEN", "t0ken"}});
-	ASSERT_TRUE(loaded);
 	EXPECT_TRUE(loaded->warnings.empty());
+	ASSERT_EQ(loaded->config.trustedAddresses.size(), 2u);
+	EXPECT_EQ(loaded->config.trustedAddresses[0].text(), "127.0.0.1");
+	EXPECT_EQ(loaded->config.trustedAddresses[1].text(), "::1");
+
+	/* Empty: nobody is trusted. */
+	EXPECT_TRUE(loadOk({}, {{"SLUICE_TRUSTED_ADDRESSES", ""}}).trustedAddresses.empty());
+
+	/* A network beyond this machine is worth a warning. */
+	loaded = load({}, {{"SLUICE_TRUSTED_ADDRESSES", "127.0.0.0/8, 192.168.1.7/24"}});
+	ASSERT_TRUE(loaded) << error_;
+	ASSERT_EQ(loaded->warnings.size(), 1u);
+	EXPECT_TRUE(contains(loaded->warnings[0], "192.168.1.0/24")) << loaded->warnings[0];
+	EXPECT_TRUE(contains(loaded->warnings[0], "without the admin token"))
+		<< loaded->warnings[0];
+
+	std::string error = loadError({}, {{"SLUICE_TRUSTED_ADDRESSES", "127.0.0.1, nas.local"}});
+	EXPECT_TRUE(contains(error,
+			     "SLUICE_TRUSTED_ADDRESSES: invalid value \"127.0.0.1, "
+			     "nas.local\": \"nas.local\" is not an IP address"))
+		<< error;
+	error = loadError({}, {{"SLUICE_TRUSTED_ADDRESSES", "10.0.0.0/33"}});
+	EXPECT_TRUE(contains(error, "the prefix length must be 0..32")) << error;
+	error = loadError({}, {{"SLUICE_TRUSTED_ADDRESSES", "127.0.0.1,,::1"}});
+	EXPECT_TRUE(contains(error, "an entry of the list is empty")) << error;
+}
+
+TEST_F(ConfigTest, MediaDirs)
+{
+	EXPECT_TRUE(loadOk({}).mediaDirs.empty());
+	std::string file
+		= writeFile("media.conf", "[storage]\nmedia_dirs = /srv/media/ , /mnt/tv\n");
+	EXPECT_EQ(loadOk({"--config", file}).mediaDirs,
+		  (std::vector<std::string> {"/srv/media", "/mnt/tv"}));
+
+	std::string error = loadError({}, {{"SLUICE_MEDIA_DIRS", "/srv/media, media"}});
+	EXPECT_TRUE(contains(error,
+			     "SLUICE_MEDIA_DIRS: invalid value \"/srv/media, media\": "
+			     "\"media\" is not an absolute directory"))
+		<< error;
+	error = loadError({}, {{"SLUICE_MEDIA_DIRS", "//"}});
+	EXPECT_TRUE(contains(error, "every file it can read")) << error;
 }
 
 TEST_F(ConfigTest, CommandLine)
@@ -456,6 +497,8 @@ TEST_F(ConfigTest, DefaultsFileEqualsBuiltInDefaults)
 	EXPECT_EQ(uncommented->config.clientIdleTimeoutS, builtIn->config.clientIdleTimeoutS);
 	EXPECT_EQ(uncommented->config.segmentDurationS, builtIn->config.segmentDurationS);
 	EXPECT_EQ(uncommented->config.coordinatorPort, builtIn->config.coordinatorPort);
+	EXPECT_EQ(uncommented->config.trustedAddresses, builtIn->config.trustedAddresses);
+	EXPECT_EQ(uncommented->config.mediaDirs, builtIn->config.mediaDirs);
 	EXPECT_EQ(uncommented->config.logLevel, builtIn->config.logLevel);
 }
 

@@ -224,6 +224,29 @@ TEST_F(Import, ListWithoutChannelsChangesNothing)
 	EXPECT_EQ(ids(), (std::map<std::string, Id> {{"A", id}}));
 }
 
+TEST_F(Import, LocalFilesOnlyWhereThePolicyAllows)
+{
+	const std::string text = list({{"", "Etc", "file:///etc/passwd"},
+				       {"", "Media", "file:///tmp/sluice-media-test/a.ts"},
+				       {"", "Web", "http://x/w"}});
+	/* By default no local file at all. */
+	ImportReport report = import(text);
+	EXPECT_EQ(report.counts.added, 1u);
+	EXPECT_EQ(report.skipped, 2u);
+	ASSERT_EQ(report.warnings.size(), 2u);
+	EXPECT_NE(report.warnings[0].find("entry 1 (\"Etc\")"), std::string::npos)
+		<< report.warnings[0];
+	EXPECT_NE(report.warnings[0].find("outside the media directories"), std::string::npos)
+		<< report.warnings[0];
+	EXPECT_EQ(names(), (std::vector<std::string> {"Web"}));
+
+	/* A media directory lets its files in (judged by where they would be). */
+	auto allowed = importM3uText(*store_, source_, text, UrlPolicy({"/tmp"}));
+	ASSERT_STORE_OK(allowed);
+	EXPECT_EQ(allowed->skipped, 1u);
+	EXPECT_EQ(names(), (std::vector<std::string> {"Media", "Web"}));
+}
+
 TEST_F(Import, UnknownSourceIsNotFound)
 {
 	auto report = importM3uText(*store_, source_ + 100, list({{"a", "A", "http://x/a"}}));

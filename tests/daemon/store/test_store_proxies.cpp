@@ -155,3 +155,32 @@ TEST_F(ProxyStore, FailedUpdateChangesNothing)
 	EXPECT_STORE_ERROR(store_->updateProxy(ghost), StoreErrorCode::NotFound, "");
 	EXPECT_STORE_ERROR(store_->deleteProxy(999), StoreErrorCode::NotFound, "");
 }
+
+TEST_F(ProxyStore, StreamKeys)
+{
+	Proxy proxy;
+	proxy.name = "keyed";
+	auto open = store_->createProxy(proxy);
+	ASSERT_STORE_OK(open);
+	EXPECT_TRUE(open->streamKey.empty());
+
+	Proxy keyed = *open;
+	keyed.streamKey = "Abc-123_x.~";
+	auto updated = store_->updateProxy(keyed);
+	ASSERT_STORE_OK(updated);
+	EXPECT_EQ(updated->streamKey, "Abc-123_x.~");
+	EXPECT_EQ(store_->getProxyByName("keyed")->streamKey, "Abc-123_x.~");
+	EXPECT_EQ(store_->listProxies()->at(0).streamKey, "Abc-123_x.~");
+
+	/* A path segment: URL-safe, and long enough not to be guessed in a few tries. */
+	for (const std::string &bad : {std::string("short"), std::string("has space key"),
+				       std::string("slash/inside"), std::string(129, 'k')}) {
+		keyed.streamKey = bad;
+		EXPECT_STORE_ERROR(store_->updateProxy(keyed), StoreErrorCode::Invalid,
+				   "stream_key");
+	}
+	EXPECT_EQ(store_->getProxy(open->id)->streamKey, "Abc-123_x.~");
+
+	keyed.streamKey.clear();
+	EXPECT_TRUE(store_->updateProxy(keyed)->streamKey.empty());
+}
