@@ -2,10 +2,10 @@
 # The front door: `make run` and `make test` install what is missing, build, and do the thing.
 
 BUILD ?= build
-MESON_TEST_ARGS ?= --print-errorlogs
+MESON_TEST_ARGS ?= --print-errorlogs --no-suite failover
 DEMO_ARGS ?=
 
-.PHONY: all deps build run demo test bench soak check-sanitizers fuzz format format-check inspect clean
+.PHONY: all deps build run demo test failover bench soak check-sanitizers fuzz format format-check inspect clean
 
 all: build
 
@@ -47,6 +47,11 @@ bench: build
 	@./scripts/install-deps.sh --bench
 	./tests/bench/repackage.sh $(BUILD)
 	./tests/bench/engine.sh $(BUILD)
+
+# Failover as players live it (tests/browser/failover.mjs): hls.js, ffprobe on HLS and on .ts
+# while a channel's primary resets, 404s and stalls and comes back; about 2.5 minutes.
+failover: build $(BROWSER_PLAYERS)
+	meson test -C $(BUILD) --print-errorlogs --suite failover
 
 # An hour of sluiced as a NAS runs it (3 channels, 200 HLS and 20 .ts clients, an upstream
 # killed every 5 minutes), then 200 channels started and torn down mid-download under a second
