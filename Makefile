@@ -64,7 +64,8 @@ soak: build
 # The whole suite (but the browser's, whose Chromium cannot run under a preloaded ASan) built
 # with AddressSanitizer and UndefinedBehaviorSanitizer. ASan is preloaded so that the
 # uninstrumented programs the tests start (gst-launch-1.0 loading our plugin) can load it;
-# leaks are not checked (GStreamer keeps its registry and types for the process's life).
+# leaks are not checked (GStreamer keeps its registry and types for the process's life). No
+# -Werror: GCC 12 warns falsely (maybe-uninitialized inside std::regex) under ASan at -O2.
 SAN_BUILD ?= build-san
 SAN_TEST_ARGS ?= --no-suite browser
 SAN_ENV = LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
@@ -72,7 +73,8 @@ SAN_ENV = LD_PRELOAD=$$(gcc -print-file-name=libasan.so) \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 check-sanitizers: deps
 	test -f $(SAN_BUILD)/build.ninja || \
-		meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false
+		meson setup $(SAN_BUILD) -Db_sanitize=address,undefined -Db_lundef=false \
+			-Dwerror=false
 	meson compile -C $(SAN_BUILD)
 	$(SAN_ENV) meson test -C $(SAN_BUILD) --print-errorlogs --timeout-multiplier 3 \
 		$(SAN_TEST_ARGS)
