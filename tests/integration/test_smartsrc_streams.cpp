@@ -21,6 +21,7 @@
 #include <gst/gst.h>
 #include <gtest/gtest.h>
 
+#include "childprocesses.h"
 #include "httpserver.h"
 #include "outputdir.h"
 #include "playercheck.h"
@@ -633,31 +634,10 @@ TEST_F(SmartSrcStreamsTest, FailoverThroughCmafsinkPlaysInRealClients)
 
 namespace {
 
-/* Process ids of this process's sluice-ingest children (smartsrc isolate=true). */
+/* This process's sluice-ingest children (smartsrc isolate=true). */
 std::vector<int> ingestChildren()
 {
-	std::vector<int> pids;
-	g_autoptr(GDir) proc = g_dir_open("/proc", 0, nullptr);
-	if (!proc)
-		return pids;
-	while (const char *name = g_dir_read_name(proc)) {
-		int pid = atoi(name);
-		if (pid <= 0)
-			continue;
-		g_autofree char *stat = nullptr;
-		g_autofree char *path = g_strdup_printf("/proc/%d/stat", pid);
-		if (!g_file_get_contents(path, &stat, nullptr, nullptr))
-			continue;
-		/* pid (comm) state ppid ... */
-		const char *close = strrchr(stat, ')');
-		char state = 0;
-		int ppid = 0;
-		if (!close || sscanf(close + 1, " %c %d", &state, &ppid) != 2)
-			continue;
-		if (ppid == getpid() && strstr(stat, "(sluice-ingest)") && state != 'Z')
-			pids.push_back(pid);
-	}
-	return pids;
+	return childProcesses(getpid(), "sluice-ingest");
 }
 
 } /* namespace */

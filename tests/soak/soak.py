@@ -410,7 +410,7 @@ def soak(args, work):
 # -- the stop/start loop --------------------------------------------------------------------------
 
 
-def burner(stop):
+def burner():
     """A second CPU load: a process that spins until told to stop."""
     return subprocess.Popen([sys.executable, "-c", "while True: pass"])
 
@@ -424,7 +424,7 @@ def cycles(args, work):
         time.sleep(0.5)
     os.makedirs(os.path.join(work, "cycles"))
     sluiced = Sluiced(args.build, os.path.join(work, "cycles"))
-    load = burner(None)
+    load = burner()
     origin = f"http://127.0.0.1:{files.port}"
     proxy = sluiced.api("POST", "/api/v1/proxies", {"name": "cycles", "channel_ids": []})
     survived = 0

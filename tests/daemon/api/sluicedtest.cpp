@@ -7,6 +7,8 @@
 
 #include "sluicedtest.h"
 
+#include "childprocesses.h"
+
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -182,24 +184,7 @@ int Sluiced::pid() const
 
 std::vector<int> Sluiced::ingestChildren() const
 {
-	std::vector<int> pids;
-	const int parent = pid();
-	g_autoptr(GDir) proc = g_dir_open("/proc", 0, nullptr);
-	while (const char *name = proc && parent ? g_dir_read_name(proc) : nullptr) {
-		const int child = atoi(name);
-		g_autofree char *path = g_strdup_printf("/proc/%d/stat", child);
-		g_autofree char *stat = nullptr;
-		if (child <= 0 || !g_file_get_contents(path, &stat, nullptr, nullptr))
-			continue;
-		/* pid (comm) state ppid ... */
-		const char *close = strrchr(stat, ')');
-		char state = 0;
-		int ppid = 0;
-		if (close && sscanf(close + 1, " %c %d", &state, &ppid) == 2 && ppid == parent
-		    && state != 'Z' && strstr(stat, "(sluice-ingest)"))
-			pids.push_back(child);
-	}
-	return pids;
+	return childProcesses(pid(), "sluice-ingest");
 }
 
 void Sluiced::kill()

@@ -45,10 +45,10 @@ class EngineIsolation : public ::testing::Test
 protected:
 	void SetUp() override
 	{
-		producer_ = std::make_unique<LiveProducer>(media_.file("packager"));
+		producer_ = std::make_unique<LiveProducer>(mediaDir_.file("packager"));
 		ASSERT_TRUE(producer_->error().empty()) << producer_->error();
 		ASSERT_TRUE(producer_->waitForSegment(2, 60)) << "the packager wrote no segments";
-		files_ = std::make_unique<StaticFileServer>(media_.file("packager"));
+		files_ = std::make_unique<StaticFileServer>(mediaDir_.file("packager"));
 		std::string error;
 		ASSERT_TRUE(files_->start(error)) << error;
 		ASSERT_TRUE(sluiced_.start(state_.file("state"), "[live]\nsegment_duration=2\n"))
@@ -106,7 +106,21 @@ protected:
 		return false;
 	}
 
-	TempDir media_, state_;
+	/* Live HLS, live DASH (both from the packager) and test:// channels, started and playing:
+	 * their ids in ids_ and media playlists in media_. */
+	void startChannels()
+	{
+		ids_ = addChannels({files_->baseUrl() + "/master.m3u8",
+				    files_->baseUrl() + "/manifest.mpd",
+				    "test://smpte?codec=h264&width=320&height=240&fps=25"});
+		for (const std::string &id : ids_)
+			media_.push_back(mediaPlaylist(id));
+		for (const std::string &m : media_)
+			ASSERT_GE(sequenceOf(m), 0) << m << "\n" << sluiced_.output();
+	}
+
+	TempDir mediaDir_, state_;
+	std::vector<std::string> ids_, media_;
 	std::unique_ptr<LiveProducer> producer_;
 	std::unique_ptr<StaticFileServer> files_;
 	Sluiced sluiced_;
@@ -116,14 +130,9 @@ protected:
 
 TEST_F(EngineIsolation, CrashedReadersCostTheirChannelsAReconnectOnly)
 {
-	const std::vector<std::string> ids = addChannels(
-		{files_->baseUrl() + "/master.m3u8", files_->baseUrl() + "/manifest.mpd",
-		 "test://smpte?codec=h264&width=320&height=240&fps=25"});
-	std::vector<std::string> media;
-	for (const std::string &id : ids)
-		media.push_back(mediaPlaylist(id));
-	for (const std::string &m : media)
-		ASSERT_GE(sequenceOf(m), 0) << m << "\n" << sluiced_.output();
+	startChannels();
+	ASSERT_FALSE(HasFatalFailure());
+	const std::vector<std::string> &ids = ids_, &media = media_;
 
 	std::vector<int> readers = sluiced_.ingestChildren();
 	ASSERT_EQ(readers.size(), 2u) << "the HLS and DASH channels are not read by sluice-ingest";
@@ -153,19 +162,12 @@ TEST_F(EngineIsolation, CrashedReadersCostTheirChannelsAReconnectOnly)
  */
 TEST_F(EngineIsolation, VanishingUpstreamLeavesSluicedAndOtherChannelsUp)
 {
-	const std::vector<std::string> ids = addChannels(
-		{files_->baseUrl() + "/master.m3u8", files_->baseUrl() + "/manifest.mpd",
-		 "test://smpte?codec=h264&width=320&height=240&fps=25"});
-	std::vector<std::string> media;
-	for (const std::string &id : ids)
-		media.push_back(mediaPlaylist(id));
-	for (const std::string &m : media)
-		ASSERT_GE(sequenceOf(m), 0) << m << "\n" << sluiced_.output();
-
-	const long long other = sequenceOf(media[2]);
+	startChannels();
+	ASSERT_FALSE(HasFatalFailure());
+	const long long other = sequenceOf(media_[2]);
 	files_.reset(); /* connections cut, later ones refused */
 	/* Long enough for the readers to fail, reconnect and fail again. */
-	EXPECT_TRUE(waitPast(media[2], other + 4, 60)) << sluiced_.output();
+	EXPECT_TRUE(waitPast(media_[2], other + 4, 60)) << sluiced_.output();
 	EXPECT_EQ(http_.get(sluiced_.base() + "/healthz").status, 200u);
 	EXPECT_EQ(kill(sluiced_.pid(), 0), 0) << "sluiced died";
 }
